@@ -10,6 +10,7 @@
 
 static const cli_command *const commands[] = {
     &cli_cmd_version,
+    &cli_cmd_grade,
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
