@@ -1,0 +1,27 @@
+#!/bin/sh
+# The main job for now: show vulntrack's semantics commands at work on a few
+# real inputs. (It becomes `vulntrack serve` once the server exists.)
+# Usage: scripts/demo.sh PATH_TO_VULNTRACK
+set -eu
+vt=${1:-build/vulntrack}
+
+step() {
+    printf '\n$ %s\n' "$*"
+    "$@"
+}
+
+"$vt" --version
+"$vt" --help
+step "$vt" version compare Debian:12 1.2.3-1 1.2.3~rc1-1
+step "$vt" version compare PyPI 1.0.dev0 1.0a0
+step "$vt" version compare Maven 1.0-alpha 1.0-SNAPSHOT
+printf '1.0.0-alpha\t1.0.0\nv2.0.0\t2.0.0\n10.1\t9.99\n' > /tmp/vulntrack-demo-pairs.$$
+printf '\n$ printf ... | %s version compare npm --batch\n' "$vt"
+"$vt" version compare npm --batch < /tmp/vulntrack-demo-pairs.$$
+rm -f /tmp/vulntrack-demo-pairs.$$
+step "$vt" purl parse 'pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12'
+step "$vt" purl parse 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'
+step "$vt" cvss score 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H'
+step "$vt" cvss score 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A'
+step "$vt" grade from-cvss 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:N'
+printf '\nDone. See README.md for every command; `%s help COMMAND` for details.\n' "$vt"

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Install every build and test dependency of vulntrack from Debian packages.
+# Non-interactive and idempotent: packages already present are left alone,
+# and the package lists are refreshed only when something is missing.
+set -eu
+
+# Build: compiler, CMake, pkg-config, and the libraries the code links.
+BUILD_PKGS="build-essential cmake pkg-config libcjson-dev libsodium-dev"
+# Tests: cmocka for unit tests; Debian's python3 with the reference
+# implementations the differential tests compare against (dpkg ships with
+# Debian, rpm's comparison comes with python3-rpm, PEP 440 with
+# python3-packaging).
+TEST_PKGS="libcmocka-dev python3 python3-rpm python3-packaging dpkg"
+# Fuzzing and sanitizer builds: clang with libFuzzer and its runtimes.
+FUZZ_PKGS="clang libclang-rt-14-dev"
+
+want="$BUILD_PKGS $TEST_PKGS $FUZZ_PKGS"
+missing=""
+for p in $want; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    echo "install-deps: all packages present"
+    exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+fi
+echo "install-deps: installing$missing"
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
