@@ -1,0 +1,15 @@
+# Each public header must compile alone (libgit2's header test): one tiny
+# translation unit per header, built strictly, never linked.
+file(GLOB VT_PUBLIC_HEADERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/include/vulntrack/*.h)
+set(VT_HEADER_TEST_SOURCES)
+foreach(h ${VT_PUBLIC_HEADERS})
+  get_filename_component(name ${h} NAME_WE)
+  set(src ${CMAKE_BINARY_DIR}/headertest/${name}.c)
+  file(WRITE ${src}.in "#include \"vulntrack/${name}.h\"\nint vt_headertest_${name}(void);\nint vt_headertest_${name}(void) { return 0; }\n")
+  configure_file(${src}.in ${src} COPYONLY)
+  list(APPEND VT_HEADER_TEST_SOURCES ${src})
+endforeach()
+add_library(vt_headertest OBJECT ${VT_HEADER_TEST_SOURCES})
+target_include_directories(vt_headertest PRIVATE include)
+target_link_libraries(vt_headertest PRIVATE PkgConfig::CJSON)
+target_compile_options(vt_headertest PRIVATE -Wall -Wextra -Wpedantic -Werror)
