@@ -59,7 +59,10 @@ typedef struct vt_purl_parts {
     unsigned flags; /* VT_PURL_STRICT or 0 */
 } vt_purl_parts;
 
-#define VT_PURL_PARTS_INIT {NULL, NULL, NULL, NULL, NULL, 0, NULL, 0}
+#define VT_PURL_PARTS_INIT                                                                         \
+    {                                                                                              \
+        NULL, NULL, NULL, NULL, NULL, 0, NULL, 0                                                   \
+    }
 
 /**
  * Parse the purl s[0..len) (no NUL needed) in lenient mode; the same as
@@ -73,8 +76,8 @@ typedef struct vt_purl_parts {
 VT_EXTERN int vt_purl_parse(vt_purl **out, const char *s, size_t len, vt_error *err);
 
 /** vt_purl_parse() with flags (VT_PURL_STRICT or 0); same ownership and codes. */
-VT_EXTERN int vt_purl_parse_ex(vt_purl **out, const char *s, size_t len,
-                               unsigned flags, vt_error *err);
+VT_EXTERN int vt_purl_parse_ex(vt_purl **out, const char *s, size_t len, unsigned flags,
+                               vt_error *err);
 
 /**
  * Make a vt_purl from decoded components, applying the same normalisation and

@@ -153,15 +153,16 @@ static bool utf8_valid(const unsigned char *s, size_t n, size_t *bad)
     return true;
 }
 
-static int check_utf8(const char *s, size_t n, const char *what, size_t offset,
-                      vt_error *err)
+static int check_utf8(const char *s, size_t n, const char *what, size_t offset, vt_error *err)
 {
     size_t bad = 0;
 
     if (utf8_valid((const unsigned char *)s, n, &bad))
         return 0;
-    return vt_error_set(err, VT_EINVALID, offset, "%s is not valid UTF-8 "
-                        "(byte 0x%02X)", what, (unsigned)(unsigned char)s[bad]);
+    return vt_error_set(err, VT_EINVALID, offset,
+                        "%s is not valid UTF-8 "
+                        "(byte 0x%02X)",
+                        what, (unsigned)(unsigned char)s[bad]);
 }
 
 /*
@@ -170,8 +171,8 @@ static int check_utf8(const char *s, size_t n, const char *what, size_t offset,
  * a two-hex-digit escape, and an escaped NUL is refused because every
  * component ends up in a C string.
  */
-static int decode_component(vt_buf *out, const char *s, size_t n,
-                            const char *what, size_t offset, vt_error *err)
+static int decode_component(vt_buf *out, const char *s, size_t n, const char *what, size_t offset,
+                            vt_error *err)
 {
     size_t i;
     int error;
@@ -190,9 +191,7 @@ static int decode_component(vt_buf *out, const char *s, size_t n,
                 return vt_error_set(err, VT_EINVALID, offset + i,
                                     "invalid percent-encoding '%s' in %s "
                                     "(expected '%%' and two hex digits)",
-                                    vt__purl_quote(shown, 8, s + i,
-                                                   n - i < 3 ? n - i : 3),
-                                    what);
+                                    vt__purl_quote(shown, 8, s + i, n - i < 3 ? n - i : 3), what);
             c = (char)(hi * 16 + lo);
             if (c == '\0')
                 return vt_error_set(err, VT_EINVALID, offset + i,
@@ -209,8 +208,7 @@ static int decode_component(vt_buf *out, const char *s, size_t n,
 /* Bytes that stay unencoded in the canonical form (ECMA-427 5.4). */
 static bool canonical_keeps(unsigned char c)
 {
-    return vt_is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '~' ||
-           c == ':';
+    return vt_is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':';
 }
 
 static int put_encoded(vt_buf *b, const char *s, size_t n)
@@ -289,8 +287,7 @@ static int set_type(vt_purl *p, const char *s, size_t n, size_t offset, vt_error
     if (n == 0)
         return vt_error_set(err, VT_EINVALID, offset, "missing type after 'pkg:'");
     if (!vt_is_alpha((unsigned char)s[0]))
-        return vt_error_set(err, VT_EINVALID, offset,
-                            "type must start with a letter (found '%s')",
+        return vt_error_set(err, VT_EINVALID, offset, "type must start with a letter (found '%s')",
                             vt__purl_quote(shown, sizeof(shown), s, n));
     for (i = 1; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -320,8 +317,7 @@ static int set_type(vt_purl *p, const char *s, size_t n, size_t offset, vt_error
  * starting with a letter. Without VT_PURL_STRICT upper-case letters are
  * accepted here and folded by the caller.
  */
-static int check_key(const char *k, size_t n, unsigned flags, size_t offset,
-                     vt_error *err)
+static int check_key(const char *k, size_t n, unsigned flags, size_t offset, vt_error *err)
 {
     char shown[QUOTE_MAX];
     size_t i;
@@ -330,13 +326,12 @@ static int check_key(const char *k, size_t n, unsigned flags, size_t offset,
         return vt_error_set(err, VT_EINVALID, offset, "qualifier with an empty key");
     vt__purl_quote(shown, sizeof(shown), k, n);
     if (!vt_is_alpha((unsigned char)k[0]))
-        return vt_error_set(err, VT_EINVALID, offset,
-                            "qualifier key '%s' must start with a letter", shown);
+        return vt_error_set(err, VT_EINVALID, offset, "qualifier key '%s' must start with a letter",
+                            shown);
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)k[i];
 
-        if ((c >= 'a' && c <= 'z') || vt_is_digit(c) || c == '.' || c == '-' ||
-            c == '_')
+        if ((c >= 'a' && c <= 'z') || vt_is_digit(c) || c == '.' || c == '-' || c == '_')
             continue;
         if (c >= 'A' && c <= 'Z') {
             if (flags & VT_PURL_STRICT)
@@ -346,18 +341,18 @@ static int check_key(const char *k, size_t n, unsigned flags, size_t offset,
         }
         if (c == '%')
             return vt_error_set(err, VT_EINVALID, offset + i,
-                                "qualifier key '%s' must not be percent-encoded",
-                                shown);
+                                "qualifier key '%s' must not be percent-encoded", shown);
         return vt_error_set(err, VT_EINVALID, offset + i,
                             "qualifier key '%s' has invalid characters (allowed: "
-                            "a-z, 0-9, '.', '-', '_')", shown);
+                            "a-z, 0-9, '.', '-', '_')",
+                            shown);
     }
     return 0;
 }
 
 /* Append one qualifier (key folded to lower case) to p->quals. */
-static int add_qualifier(vt_purl *p, size_t *cap, const char *k, size_t klen,
-                         const char *v, size_t vlen)
+static int add_qualifier(vt_purl *p, size_t *cap, const char *k, size_t klen, const char *v,
+                         size_t vlen)
 {
     char *key = NULL, *value = NULL;
 
@@ -386,8 +381,7 @@ static int add_qualifier(vt_purl *p, size_t *cap, const char *k, size_t klen,
 
 static int compare_qualifiers(const void *a, const void *b)
 {
-    return strcmp(((const vt_purl_qualifier *)a)->key,
-                  ((const vt_purl_qualifier *)b)->key);
+    return strcmp(((const vt_purl_qualifier *)a)->key, ((const vt_purl_qualifier *)b)->key);
 }
 
 /*
@@ -403,9 +397,9 @@ static int finish(vt_purl *p, vt_error *err)
         qsort(p->quals, p->nquals, sizeof(*p->quals), compare_qualifiers);
     for (i = 1; i < p->nquals; i++)
         if (strcmp(p->quals[i - 1].key, p->quals[i].key) == 0)
-            return vt_error_set(err, VT_EINVALID, 0, "duplicate qualifier key '%s'",
-                                vt__purl_quote(shown, sizeof(shown), p->quals[i].key,
-                                               strlen(p->quals[i].key)));
+            return vt_error_set(
+                err, VT_EINVALID, 0, "duplicate qualifier key '%s'",
+                vt__purl_quote(shown, sizeof(shown), p->quals[i].key, strlen(p->quals[i].key)));
     return vt__purl_apply_type_rules(p, err);
 }
 
@@ -419,8 +413,7 @@ static int join_segment(vt_buf *list, const char *seg, size_t n, bool is_subpath
 
     if (n == 0)
         return 0;
-    if (is_subpath && ((n == 1 && seg[0] == '.') ||
-                       (n == 2 && seg[0] == '.' && seg[1] == '.')))
+    if (is_subpath && ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.')))
         return 0;
     if (list->len) {
         error = vt_buf_putc(list, '/');
@@ -446,8 +439,8 @@ static int take_list(char **slot, const vt_buf *list)
  * segment that decodes to something containing '/' is refused: it could not
  * be told apart from two segments.
  */
-static int parse_segments(char **slot, vt_buf *tmp, const char *s, size_t n,
-                          size_t offset, bool is_subpath, vt_error *err)
+static int parse_segments(char **slot, vt_buf *tmp, const char *s, size_t n, size_t offset,
+                          bool is_subpath, vt_error *err)
 {
     const char *what = is_subpath ? "subpath segment" : "namespace segment";
     vt_buf list = VT_BUF_INIT;
@@ -466,8 +459,7 @@ static int parse_segments(char **slot, vt_buf *tmp, const char *s, size_t n,
         if (memchr(tmp->ptr, '/', tmp->len)) {
             error = vt_error_set(err, VT_EINVALID, offset + (size_t)(cur - s),
                                  "%s '%s' contains an encoded '/' (%%2F)", what,
-                                 vt__purl_quote(shown, sizeof(shown), tmp->ptr,
-                                                tmp->len));
+                                 vt__purl_quote(shown, sizeof(shown), tmp->ptr, tmp->len));
             goto out;
         }
         error = join_segment(&list, tmp->ptr, tmp->len, is_subpath);
@@ -483,8 +475,8 @@ out:
 }
 
 /* Split q[0..n) on '&' into key=value pairs; empty values are dropped. */
-static int parse_qualifiers(vt_purl *p, vt_buf *tmp, const char *q, size_t n,
-                            size_t offset, unsigned flags, vt_error *err)
+static int parse_qualifiers(vt_purl *p, vt_buf *tmp, const char *q, size_t n, size_t offset,
+                            unsigned flags, vt_error *err)
 {
     const char *end = q + n, *cur = q;
     size_t cap = 0;
@@ -500,21 +492,18 @@ static int parse_qualifiers(vt_purl *p, vt_buf *tmp, const char *q, size_t n,
         /* "a=1&&b=2" and a trailing '&' are harmless; skip empty pairs. */
         if (pair_end > cur) {
             if (!eq)
-                return vt_error_set(err, VT_EINVALID, at,
-                                    "qualifier '%s' has no '=' (expected key=value)",
-                                    vt__purl_quote(shown, sizeof(shown), cur,
-                                                   (size_t)(pair_end - cur)));
+                return vt_error_set(
+                    err, VT_EINVALID, at, "qualifier '%s' has no '=' (expected key=value)",
+                    vt__purl_quote(shown, sizeof(shown), cur, (size_t)(pair_end - cur)));
             error = check_key(cur, (size_t)(eq - cur), flags, at, err);
             if (error < 0)
                 return error;
-            error = decode_component(tmp, eq + 1, (size_t)(pair_end - eq - 1),
-                                     "qualifier value",
+            error = decode_component(tmp, eq + 1, (size_t)(pair_end - eq - 1), "qualifier value",
                                      offset + (size_t)(eq + 1 - q), err);
             if (error < 0)
                 return error;
             if (tmp->len) {
-                error = add_qualifier(p, &cap, cur, (size_t)(eq - cur), tmp->ptr,
-                                      tmp->len);
+                error = add_qualifier(p, &cap, cur, (size_t)(eq - cur), tmp->ptr, tmp->len);
                 if (error < 0)
                     return error;
             }
@@ -542,8 +531,8 @@ static int check_raw_bytes(const char *s, size_t len, vt_error *err)
             return vt_error_set(err, VT_EINVALID, i,
                                 "unencoded space at offset %zu (write it as %%20)", i);
         if (c < 0x20 || c == 0x7f)
-            return vt_error_set(err, VT_EINVALID, i,
-                                "control character 0x%02X at offset %zu", c, i);
+            return vt_error_set(err, VT_EINVALID, i, "control character 0x%02X at offset %zu", c,
+                                i);
     }
     return 0;
 }
@@ -553,8 +542,7 @@ int vt_purl_parse(vt_purl **out, const char *s, size_t len, vt_error *err)
     return vt_purl_parse_ex(out, s, len, 0, err);
 }
 
-int vt_purl_parse_ex(vt_purl **out, const char *s, size_t len, unsigned flags,
-                     vt_error *err)
+int vt_purl_parse_ex(vt_purl **out, const char *s, size_t len, unsigned flags, vt_error *err)
 {
     const char *end = s + len, *hash, *path_end, *qmark, *colon, *cur;
     const char *type_end, *at = NULL, *name_start, *name_end, *slash;
@@ -565,8 +553,10 @@ int vt_purl_parse_ex(vt_purl **out, const char *s, size_t len, unsigned flags,
 
     *out = NULL;
     if (len > VT_PURL_MAX_LEN)
-        return vt_error_set(err, VT_ETOOBIG, 0, "purl is %zu bytes, more than "
-                            "the limit of %zu", len, VT_PURL_MAX_LEN);
+        return vt_error_set(err, VT_ETOOBIG, 0,
+                            "purl is %zu bytes, more than "
+                            "the limit of %zu",
+                            len, VT_PURL_MAX_LEN);
     if (len == 0)
         return vt_error_set(err, VT_EINVALID, 0, "empty purl");
     error = check_raw_bytes(s, len, err);
@@ -608,8 +598,7 @@ int vt_purl_parse_ex(vt_purl **out, const char *s, size_t len, unsigned flags,
         at = NULL;
     slash = find_last(name_start, name_end, '/');
     if (slash) {
-        error = parse_segments(&p->ns, &tmp, name_start,
-                               (size_t)(slash - name_start),
+        error = parse_segments(&p->ns, &tmp, name_start, (size_t)(slash - name_start),
                                (size_t)(name_start - s), false, err);
         if (error < 0)
             goto out;
@@ -619,15 +608,14 @@ int vt_purl_parse_ex(vt_purl **out, const char *s, size_t len, unsigned flags,
         if (p->ns)
             error = vt_error_set(err, VT_EINVALID, (size_t)(name_start - s),
                                  "missing name after namespace '%s'",
-                                 vt__purl_quote(shown, sizeof(shown), p->ns,
-                                                strlen(p->ns)));
+                                 vt__purl_quote(shown, sizeof(shown), p->ns, strlen(p->ns)));
         else
             error = vt_error_set(err, VT_EINVALID, (size_t)(name_start - s),
                                  "missing name after type '%s'", p->type);
         goto out;
     }
-    error = decode_component(&tmp, name_start, (size_t)(name_end - name_start),
-                             "name", (size_t)(name_start - s), err);
+    error = decode_component(&tmp, name_start, (size_t)(name_end - name_start), "name",
+                             (size_t)(name_start - s), err);
     if (error < 0)
         goto out;
     error = set_string(&p->name, tmp.ptr, tmp.len);
@@ -635,8 +623,8 @@ int vt_purl_parse_ex(vt_purl **out, const char *s, size_t len, unsigned flags,
         goto out;
 
     if (at) {
-        error = decode_component(&tmp, at + 1, (size_t)(path_end - at - 1),
-                                 "version", (size_t)(at + 1 - s), err);
+        error = decode_component(&tmp, at + 1, (size_t)(path_end - at - 1), "version",
+                                 (size_t)(at + 1 - s), err);
         if (error < 0)
             goto out;
         /* "name@" says nothing more than "name": no version. */
@@ -655,9 +643,8 @@ int vt_purl_parse_ex(vt_purl **out, const char *s, size_t len, unsigned flags,
             goto out;
     }
     if (hash) {
-        error = parse_segments(&p->subpath, &tmp, hash + 1,
-                               (size_t)(end - hash - 1), (size_t)(hash + 1 - s),
-                               true, err);
+        error = parse_segments(&p->subpath, &tmp, hash + 1, (size_t)(end - hash - 1),
+                               (size_t)(hash + 1 - s), true, err);
         if (error < 0)
             goto out;
     }
@@ -677,8 +664,8 @@ out:
 /* ------------------------------------------------------------------------ */
 
 /* Split a decoded '/'-separated list into kept segments. */
-static int build_segments(char **slot, const char *s, bool is_subpath,
-                          const char *what, vt_error *err)
+static int build_segments(char **slot, const char *s, bool is_subpath, const char *what,
+                          vt_error *err)
 {
     vt_buf list = VT_BUF_INIT;
     const char *end, *cur;
@@ -715,8 +702,8 @@ int vt_purl_build(vt_purl **out, const vt_purl_parts *parts, vt_error *err)
     p = vt_calloc(1, sizeof(*p));
     if (!p)
         return VT_ENOMEM;
-    error = set_type(p, parts->type ? parts->type : "",
-                     parts->type ? strlen(parts->type) : 0, 0, err);
+    error =
+        set_type(p, parts->type ? parts->type : "", parts->type ? strlen(parts->type) : 0, 0, err);
     if (error < 0)
         goto out;
     error = build_segments(&p->ns, parts->namespace_, false, "namespace", err);
@@ -836,13 +823,40 @@ void vt_purl_free(vt_purl *p)
     vt_free(p);
 }
 
-const char *vt_purl_type(const vt_purl *p) { return p->type; }
-const char *vt_purl_namespace(const vt_purl *p) { return p->ns; }
-const char *vt_purl_name(const vt_purl *p) { return p->name; }
-const char *vt_purl_version(const vt_purl *p) { return p->version; }
-const char *vt_purl_subpath(const vt_purl *p) { return p->subpath; }
-size_t vt_purl_qualifier_count(const vt_purl *p) { return p->nquals; }
-bool vt_purl_type_is_registered(const vt_purl *p) { return p->rule != NULL; }
+const char *vt_purl_type(const vt_purl *p)
+{
+    return p->type;
+}
+
+const char *vt_purl_namespace(const vt_purl *p)
+{
+    return p->ns;
+}
+
+const char *vt_purl_name(const vt_purl *p)
+{
+    return p->name;
+}
+
+const char *vt_purl_version(const vt_purl *p)
+{
+    return p->version;
+}
+
+const char *vt_purl_subpath(const vt_purl *p)
+{
+    return p->subpath;
+}
+
+size_t vt_purl_qualifier_count(const vt_purl *p)
+{
+    return p->nquals;
+}
+
+bool vt_purl_type_is_registered(const vt_purl *p)
+{
+    return p->rule != NULL;
+}
 
 const vt_purl_qualifier *vt_purl_qualifier_at(const vt_purl *p, size_t i)
 {

@@ -12,11 +12,11 @@
  * too, although the public struct declares them const for readers).
  */
 struct vt_purl {
-    char *type;      /* lower-case, never NULL */
-    char *ns;        /* segments joined by '/', or NULL */
-    char *name;      /* never NULL nor empty */
-    char *version;   /* or NULL */
-    char *subpath;   /* segments joined by '/', or NULL */
+    char *type;               /* lower-case, never NULL */
+    char *ns;                 /* segments joined by '/', or NULL */
+    char *name;               /* never NULL nor empty */
+    char *version;            /* or NULL */
+    char *subpath;            /* segments joined by '/', or NULL */
     vt_purl_qualifier *quals; /* sorted by key, unique keys, non-empty values */
     size_t nquals;
     const struct vt__purl_type *rule; /* NULL for a type with no registered rules */
@@ -44,12 +44,12 @@ enum vt__purl_case {
  */
 typedef struct vt__purl_type {
     const char *type;
-    unsigned char ns_req;      /* enum vt__purl_requirement */
-    unsigned char ns_case;     /* enum vt__purl_case */
+    unsigned char ns_req;  /* enum vt__purl_requirement */
+    unsigned char ns_case; /* enum vt__purl_case */
     bool name_lower;
     bool version_lower;
     bool subpath_lower;
-    bool name_is_path;         /* the name may hold '/'-separated segments (git) */
+    bool name_is_path;             /* the name may hold '/'-separated segments (git) */
     unsigned char ns_max_segments; /* 0: any number */
     const char *required_qualifier;
     /* Type-specific normalisation and checks, run after the generic ones. */

@@ -25,11 +25,11 @@ enum name_rule {
 
 enum release_rule {
     REL_NONE,
-    REL_DEBIAN,  /* Debian:12, Debian:6.0, Debian:sid */
-    REL_UBUNTU,  /* Ubuntu:22.04:LTS, Ubuntu:23.10 */
-    REL_ALPINE,  /* Alpine:v3.18 */
-    REL_MAJOR,   /* AlmaLinux:9, Rocky Linux:9, Mageia:9 */
-    REL_PHOTON,  /* Photon OS:4.0 */
+    REL_DEBIAN, /* Debian:12, Debian:6.0, Debian:sid */
+    REL_UBUNTU, /* Ubuntu:22.04:LTS, Ubuntu:23.10 */
+    REL_ALPINE, /* Alpine:v3.18 */
+    REL_MAJOR,  /* AlmaLinux:9, Rocky Linux:9, Mageia:9 */
+    REL_PHOTON, /* Photon OS:4.0 */
 };
 
 struct osv_map {
@@ -43,8 +43,7 @@ struct osv_map {
 static const struct osv_map maps[] = {
     {"apk", "alpine", "Alpine", NAME_PLAIN, REL_ALPINE},
     {"apk", "alpaquita", "Alpaquita", NAME_PLAIN, REL_NONE},
-    {"apk", "bellsoft-hardened-containers", "BellSoft Hardened Containers",
-     NAME_PLAIN, REL_NONE},
+    {"apk", "bellsoft-hardened-containers", "BellSoft Hardened Containers", NAME_PLAIN, REL_NONE},
     {"apk", "chainguard", "Chainguard", NAME_PLAIN, REL_NONE},
     {"apk", "minimos", "MinimOS", NAME_PLAIN, REL_NONE},
     {"apk", "wolfi", "Wolfi", NAME_PLAIN, REL_NONE},
@@ -89,35 +88,28 @@ struct codename {
 };
 
 static const struct codename debian_releases[] = {
-    {"buzz", "1.1"},    {"rex", "1.2"},       {"bo", "1.3"},
-    {"hamm", "2.0"},    {"slink", "2.1"},     {"potato", "2.2"},
-    {"woody", "3.0"},   {"sarge", "3.1"},     {"etch", "4.0"},
-    {"lenny", "5.0"},   {"squeeze", "6.0"},   {"wheezy", "7"},
-    {"jessie", "8"},    {"stretch", "9"},     {"buster", "10"},
-    {"bullseye", "11"}, {"bookworm", "12"},   {"trixie", "13"},
-    {"forky", "14"},    {"duke", "15"},       {"sid", "sid"},
+    {"buzz", "1.1"},    {"rex", "1.2"},     {"bo", "1.3"},    {"hamm", "2.0"},  {"slink", "2.1"},
+    {"potato", "2.2"},  {"woody", "3.0"},   {"sarge", "3.1"}, {"etch", "4.0"},  {"lenny", "5.0"},
+    {"squeeze", "6.0"}, {"wheezy", "7"},    {"jessie", "8"},  {"stretch", "9"}, {"buster", "10"},
+    {"bullseye", "11"}, {"bookworm", "12"}, {"trixie", "13"}, {"forky", "14"},  {"duke", "15"},
+    {"sid", "sid"},
 };
 
 static const struct codename ubuntu_releases[] = {
-    {"warty", "4.10"},   {"hoary", "5.04"},    {"breezy", "5.10"},
-    {"dapper", "6.06"},  {"edgy", "6.10"},     {"feisty", "7.04"},
-    {"gutsy", "7.10"},   {"hardy", "8.04"},    {"intrepid", "8.10"},
-    {"jaunty", "9.04"},  {"karmic", "9.10"},   {"lucid", "10.04"},
-    {"maverick", "10.10"}, {"natty", "11.04"}, {"oneiric", "11.10"},
-    {"precise", "12.04"}, {"quantal", "12.10"}, {"raring", "13.04"},
-    {"saucy", "13.10"},  {"trusty", "14.04"},  {"utopic", "14.10"},
-    {"vivid", "15.04"},  {"wily", "15.10"},    {"xenial", "16.04"},
-    {"yakkety", "16.10"}, {"zesty", "17.04"},  {"artful", "17.10"},
-    {"bionic", "18.04"}, {"cosmic", "18.10"},  {"disco", "19.04"},
-    {"eoan", "19.10"},   {"focal", "20.04"},   {"groovy", "20.10"},
-    {"hirsute", "21.04"}, {"impish", "21.10"}, {"jammy", "22.04"},
-    {"kinetic", "22.10"}, {"lunar", "23.04"},  {"mantic", "23.10"},
-    {"noble", "24.04"},  {"oracular", "24.10"}, {"plucky", "25.04"},
-    {"questing", "25.10"},
+    {"warty", "4.10"},     {"hoary", "5.04"},    {"breezy", "5.10"},    {"dapper", "6.06"},
+    {"edgy", "6.10"},      {"feisty", "7.04"},   {"gutsy", "7.10"},     {"hardy", "8.04"},
+    {"intrepid", "8.10"},  {"jaunty", "9.04"},   {"karmic", "9.10"},    {"lucid", "10.04"},
+    {"maverick", "10.10"}, {"natty", "11.04"},   {"oneiric", "11.10"},  {"precise", "12.04"},
+    {"quantal", "12.10"},  {"raring", "13.04"},  {"saucy", "13.10"},    {"trusty", "14.04"},
+    {"utopic", "14.10"},   {"vivid", "15.04"},   {"wily", "15.10"},     {"xenial", "16.04"},
+    {"yakkety", "16.10"},  {"zesty", "17.04"},   {"artful", "17.10"},   {"bionic", "18.04"},
+    {"cosmic", "18.10"},   {"disco", "19.04"},   {"eoan", "19.10"},     {"focal", "20.04"},
+    {"groovy", "20.10"},   {"hirsute", "21.04"}, {"impish", "21.10"},   {"jammy", "22.04"},
+    {"kinetic", "22.10"},  {"lunar", "23.04"},   {"mantic", "23.10"},   {"noble", "24.04"},
+    {"oracular", "24.10"}, {"plucky", "25.04"},  {"questing", "25.10"},
 };
 
-static const char *lookup_codename(const struct codename *t, size_t n,
-                                   const char *s, size_t len)
+static const char *lookup_codename(const struct codename *t, size_t n, const char *s, size_t len)
 {
     size_t i;
 
@@ -144,7 +136,7 @@ static void release_token(const char *distro, const char **tok, size_t *len)
     *len = strlen(*tok);
 }
 
-/* Leading digits of s[0..len), as a (ptr, len) pair; len 0 when none. */
+/* How many digits s[0..len) starts with. */
 static size_t digit_run(const char *s, size_t len)
 {
     size_t n = 0;
@@ -154,10 +146,85 @@ static size_t digit_run(const char *s, size_t len)
     return n;
 }
 
+/*
+ * Debian: a code name from the table, or a number. Releases from 7 on are
+ * plain numbers ("Debian:12", also for "12.5"); older ones are N.M
+ * ("Debian:6.0", "Debian:3.1"). Nothing is appended when neither fits.
+ */
+static int put_debian_release(vt_buf *eco, const char *tok, size_t len)
+{
+    const char *rel = lookup_codename(
+        debian_releases, sizeof(debian_releases) / sizeof(debian_releases[0]), tok, len);
+    size_t major, minor;
+
+    if (rel)
+        return vt_buf_printf(eco, ":%s", rel);
+    major = digit_run(tok, len);
+    if (major == 0 || major > 3)
+        return 0;
+    if (major > 1 || tok[0] >= '7')
+        return vt_buf_printf(eco, ":%.*s", (int)major, tok);
+    minor = (major < len && tok[major] == '.') ? digit_run(tok + major + 1, len - major - 1) : 0;
+    if (minor)
+        return vt_buf_printf(eco, ":%.*s.%.*s", (int)major, tok, (int)minor, tok + major + 1);
+    return vt_buf_printf(eco, ":%.*s.0", (int)major, tok);
+}
+
+/* Ubuntu LTS releases: YY.04 of every even year since 8.04, and 6.06. */
+static bool ubuntu_is_lts(const char *rel)
+{
+    const char *dot = strchr(rel, '.');
+
+    if (strcmp(rel, "6.06") == 0)
+        return true;
+    return dot && dot > rel && strcmp(dot, ".04") == 0 && (dot[-1] - '0') % 2 == 0;
+}
+
+/*
+ * Ubuntu: a code name or "YY.MM" (a point release "22.04.3" counts as its
+ * release), with ":LTS" after LTS releases as OSV requires.
+ */
+static int put_ubuntu_release(vt_buf *eco, const char *tok, size_t len)
+{
+    const char *rel = lookup_codename(
+        ubuntu_releases, sizeof(ubuntu_releases) / sizeof(ubuntu_releases[0]), tok, len);
+    char num[8];
+    size_t year;
+
+    if (!rel) {
+        year = digit_run(tok, len);
+        if (year == 0 || year > 2 || year + 3 > len || tok[year] != '.' ||
+            digit_run(tok + year + 1, len - year - 1) != 2)
+            return 0;
+        memcpy(num, tok, year + 3);
+        num[year + 3] = '\0';
+        rel = num;
+    }
+    return vt_buf_printf(eco, ":%s%s", rel, ubuntu_is_lts(rel) ? ":LTS" : "");
+}
+
+/* Alpine: "3.18", "3.18.4" or "v3.18" -> ":v3.18" (the release branch). */
+static int put_alpine_release(vt_buf *eco, const char *tok, size_t len)
+{
+    size_t major, minor;
+
+    if (len && (tok[0] == 'v' || tok[0] == 'V')) {
+        tok++;
+        len--;
+    }
+    major = digit_run(tok, len);
+    if (major == 0 || major >= len || tok[major] != '.')
+        return 0;
+    minor = digit_run(tok + major + 1, len - major - 1);
+    if (minor == 0)
+        return 0;
+    return vt_buf_printf(eco, ":v%.*s", (int)(major + 1 + minor), tok);
+}
+
 /* Append ":" and the release OSV uses for `distro`, if one can be told. */
 static int put_release(vt_buf *eco, unsigned rule, const char *distro)
 {
-    const char *tok, *rel;
+    const char *tok;
     size_t len, major, minor;
 
     if (!distro || rule == REL_NONE)
@@ -165,63 +232,11 @@ static int put_release(vt_buf *eco, unsigned rule, const char *distro)
     release_token(distro, &tok, &len);
     switch (rule) {
     case REL_DEBIAN:
-        rel = lookup_codename(debian_releases,
-                              sizeof(debian_releases) / sizeof(debian_releases[0]),
-                              tok, len);
-        if (rel)
-            return vt_buf_printf(eco, ":%s", rel);
-        major = digit_run(tok, len);
-        if (major == 0 || major > 3)
-            return 0;
-        /* Releases from 7 on are plain numbers; older ones are N.M. */
-        if (major > 1 || tok[0] >= '7') {
-            return vt_buf_printf(eco, ":%.*s", (int)major, tok);
-        }
-        if (major < len && tok[major] == '.') {
-            minor = digit_run(tok + major + 1, len - major - 1);
-            if (minor)
-                return vt_buf_printf(eco, ":%.*s.%.*s", (int)major, tok,
-                                     (int)minor, tok + major + 1);
-        }
-        return vt_buf_printf(eco, ":%.*s.0", (int)major, tok);
+        return put_debian_release(eco, tok, len);
     case REL_UBUNTU:
-        rel = lookup_codename(ubuntu_releases,
-                              sizeof(ubuntu_releases) / sizeof(ubuntu_releases[0]),
-                              tok, len);
-        if (!rel) {
-            major = digit_run(tok, len);
-            if (major == 0 || major > 2 || major + 3 > len || tok[major] != '.' ||
-                digit_run(tok + major + 1, len - major - 1) != 2)
-                return 0;
-            return vt_buf_printf(eco, ":%.*s%s", (int)(major + 3), tok,
-                                 /* LTS: every YY.04 of an even year, and 6.06. */
-                                 ((tok[major + 1] == '0' && tok[major + 2] == '4' &&
-                                   (tok[major - 1] - '0') % 2 == 0) ||
-                                  (major == 1 && tok[0] == '6' &&
-                                   tok[2] == '0' && tok[3] == '6'))
-                                     ? ":LTS"
-                                     : "");
-        }
-        {
-            size_t rl = strlen(rel);
-            bool lts = (rel[rl - 2] == '0' && rel[rl - 1] == '4' &&
-                        (rel[rl - 4] - '0') % 2 == 0) ||
-                       strcmp(rel, "6.06") == 0;
-
-            return vt_buf_printf(eco, ":%s%s", rel, lts ? ":LTS" : "");
-        }
+        return put_ubuntu_release(eco, tok, len);
     case REL_ALPINE:
-        if (len && (tok[0] == 'v' || tok[0] == 'V')) {
-            tok++;
-            len--;
-        }
-        major = digit_run(tok, len);
-        if (major == 0 || major >= len || tok[major] != '.')
-            return 0;
-        minor = digit_run(tok + major + 1, len - major - 1);
-        if (minor == 0)
-            return 0;
-        return vt_buf_printf(eco, ":v%.*s", (int)(major + 1 + minor), tok);
+        return put_alpine_release(eco, tok, len);
     case REL_MAJOR:
         /* "el9", "mga9" and "9.2" all name release 9. */
         while (len && vt_is_alpha((unsigned char)*tok)) {
@@ -231,15 +246,14 @@ static int put_release(vt_buf *eco, unsigned rule, const char *distro)
         major = digit_run(tok, len);
         return major ? vt_buf_printf(eco, ":%.*s", (int)major, tok) : 0;
     case REL_PHOTON:
+        /* Photon OS releases are spelt N.0 ("Photon OS:4.0"). */
         major = digit_run(tok, len);
         if (major == 0)
             return 0;
-        minor = (major < len && tok[major] == '.')
-                    ? digit_run(tok + major + 1, len - major - 1)
-                    : 0;
+        minor =
+            (major < len && tok[major] == '.') ? digit_run(tok + major + 1, len - major - 1) : 0;
         if (minor)
-            return vt_buf_printf(eco, ":%.*s.%.*s", (int)major, tok, (int)minor,
-                                 tok + major + 1);
+            return vt_buf_printf(eco, ":%.*s.%.*s", (int)major, tok, (int)minor, tok + major + 1);
         return vt_buf_printf(eco, ":%.*s.0", (int)major, tok);
     default:
         return 0;
@@ -310,8 +324,7 @@ int vt_purl_osv(vt_buf *ecosystem, vt_buf *name, const vt_purl *p)
         return 0;
     error = vt_buf_puts(ecosystem, m->ecosystem);
     if (error >= 0)
-        error = put_release(ecosystem, m->release_rule,
-                            vt_purl_qualifier_get(p, "distro"));
+        error = put_release(ecosystem, m->release_rule, vt_purl_qualifier_get(p, "distro"));
     if (error >= 0)
         error = put_name(name, m->name_rule, p);
     if (error < 0) {

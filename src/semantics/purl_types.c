@@ -70,8 +70,7 @@ static int cpan_fixup(vt_purl *p, vt_error *err)
         return vt_error_set(err, VT_EINVALID, 0,
                             "cpan name '%s' is a module name ('::'); a purl "
                             "names the distribution, e.g. 'URI-PackageURL'",
-                            vt__purl_quote(shown, sizeof(shown), p->name,
-                                           strlen(p->name)));
+                            vt__purl_quote(shown, sizeof(shown), p->name, strlen(p->name)));
     return 0;
 }
 
@@ -150,31 +149,31 @@ static int mlflow_fixup(vt_purl *p, vt_error *err)
 static int git_fixup(vt_purl *p, vt_error *err)
 {
     vt_buf path = VT_BUF_INIT;
-    const char *first_end, *name_part, *c;
+    const char *first_end, *seg, *next;
     char *ns = NULL, *name = NULL;
     int error;
 
-    (void)err;
     error = vt_buf_puts(&path, p->ns);
-    for (c = p->name; error >= 0 && *c; c++) {
-        if (*c == '/' && (c[1] == '/' || c[1] == '\0'))
+    for (seg = p->name; error >= 0 && *seg; seg = next) {
+        size_t n = strcspn(seg, "/");
+
+        next = seg[n] ? seg + n + 1 : seg + n;
+        if (n == 0)
             continue;
-        if (*c == '/' || c == p->name)
-            error = vt_buf_putc(&path, '/');
-        if (error >= 0 && *c != '/')
-            error = vt_buf_putc(&path, *c);
+        error = vt_buf_putc(&path, '/');
+        if (error >= 0)
+            error = vt_buf_put(&path, seg, n);
     }
     if (error < 0)
         goto out;
     first_end = strchr(path.ptr, '/');
     if (!first_end) {
-        error = vt_error_set(err, VT_EINVALID, 0,
-                             "git purl needs a repository path after the host");
+        error =
+            vt_error_set(err, VT_EINVALID, 0, "git purl needs a repository path after the host");
         goto out;
     }
-    name_part = first_end + 1;
     ns = vt_strndup(path.ptr, (size_t)(first_end - path.ptr));
-    name = vt_strdup(name_part);
+    name = vt_strdup(first_end + 1);
     if (!ns || !name) {
         error = VT_ENOMEM;
         goto out;
@@ -282,23 +281,19 @@ int vt__purl_apply_type_rules(vt_purl *p, vt_error *err)
     if (!r)
         return 0;
     if (r->ns_req == VT__PURL_REQUIRED && !p->ns)
-        return vt_error_set(err, VT_EINVALID, 0, "type '%s' requires a namespace",
-                            r->type);
+        return vt_error_set(err, VT_EINVALID, 0, "type '%s' requires a namespace", r->type);
     if (r->ns_req == VT__PURL_PROHIBITED && p->ns)
         return vt_error_set(err, VT_EINVALID, 0,
-                            "type '%s' does not allow a namespace (found '%s')",
-                            r->type,
-                            vt__purl_quote(shown, sizeof(shown), p->ns,
-                                           strlen(p->ns)));
+                            "type '%s' does not allow a namespace (found '%s')", r->type,
+                            vt__purl_quote(shown, sizeof(shown), p->ns, strlen(p->ns)));
     if (r->ns_max_segments && p->ns && count_segments(p->ns) > r->ns_max_segments)
         return vt_error_set(err, VT_EINVALID, 0,
                             "type '%s' allows at most %u namespace segments "
-                            "(found '%s')", r->type, (unsigned)r->ns_max_segments,
-                            vt__purl_quote(shown, sizeof(shown), p->ns,
-                                           strlen(p->ns)));
+                            "(found '%s')",
+                            r->type, (unsigned)r->ns_max_segments,
+                            vt__purl_quote(shown, sizeof(shown), p->ns, strlen(p->ns)));
     if (r->required_qualifier && !vt_purl_qualifier_get(p, r->required_qualifier))
-        return vt_error_set(err, VT_EINVALID, 0,
-                            "type '%s' requires the '%s' qualifier", r->type,
+        return vt_error_set(err, VT_EINVALID, 0, "type '%s' requires the '%s' qualifier", r->type,
                             r->required_qualifier);
     if (p->ns && r->ns_case == VT__PURL_CASE_LOWER)
         vt__purl_ascii_lower(p->ns);

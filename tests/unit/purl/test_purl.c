@@ -110,14 +110,12 @@ static bool is_suite_defect(const char *file, const cJSON *c)
         strcmp(json_str(c, "test_group"), "required") != 0)
         return false;
     for (i = 0; i < sizeof(suite_defects) / sizeof(suite_defects[0]); i++)
-        if (strcmp(file, suite_defects[i].file) == 0 &&
-            strcmp(in, suite_defects[i].input) == 0)
+        if (strcmp(file, suite_defects[i].file) == 0 && strcmp(in, suite_defects[i].input) == 0)
             return true;
     return false;
 }
 
-static void report(struct suite_stats *st, const char *file, const cJSON *c,
-                   const char *fmt, ...)
+static void report(struct suite_stats *st, const char *file, const cJSON *c, const char *fmt, ...)
 {
     char detail[512];
     va_list ap;
@@ -126,19 +124,16 @@ static void report(struct suite_stats *st, const char *file, const cJSON *c,
     va_start(ap, fmt);
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    print_message("FAIL %s: %s [%s, %s]\n  input: %s\n  %s\n", file,
-                  json_str(c, "description"), json_str(c, "test_type"),
-                  json_str(c, "test_group"), input ? input : "?", detail);
+    print_message("FAIL %s: %s [%s, %s]\n  input: %s\n  %s\n", file, json_str(c, "description"),
+                  json_str(c, "test_type"), json_str(c, "test_group"), input ? input : "?", detail);
     vt_free(input);
     st->failed++;
 }
 
 /* Compare a parsed purl with the suite's expected components. */
-static bool components_match(const vt_purl *p, const cJSON *want, char *why,
-                             size_t cap)
+static bool components_match(const vt_purl *p, const cJSON *want, char *why, size_t cap)
 {
-    static const char *const keys[] = {"type", "namespace", "name", "version",
-                                       "subpath"};
+    static const char *const keys[] = {"type", "namespace", "name", "version", "subpath"};
     const char *got[5];
     const cJSON *wq = cJSON_GetObjectItemCaseSensitive(want, "qualifiers");
     size_t i, nq = vt_purl_qualifier_count(p);
@@ -150,8 +145,7 @@ static bool components_match(const vt_purl *p, const cJSON *want, char *why,
     got[4] = vt_purl_subpath(p);
     for (i = 0; i < 5; i++) {
         if (!str_eq_nullable(got[i], json_str(want, keys[i]))) {
-            snprintf(why, cap, "%s: got '%s', want '%s'", keys[i],
-                     got[i] ? got[i] : "(null)",
+            snprintf(why, cap, "%s: got '%s', want '%s'", keys[i], got[i] ? got[i] : "(null)",
                      json_str(want, keys[i]) ? json_str(want, keys[i]) : "(null)");
             return false;
         }
@@ -181,8 +175,8 @@ static bool components_match(const vt_purl *p, const cJSON *want, char *why,
 }
 
 /* Build input components from the suite's object form. */
-static void parts_from_json(vt_purl_parts *parts, vt_purl_qualifier *quals,
-                            size_t cap, const cJSON *in, unsigned flags)
+static void parts_from_json(vt_purl_parts *parts, vt_purl_qualifier *quals, size_t cap,
+                            const cJSON *in, unsigned flags)
 {
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(in, "qualifiers"), *item;
     size_t n = 0;
@@ -211,8 +205,7 @@ static void parts_from_json(vt_purl_parts *parts, vt_purl_qualifier *quals,
  * to be refused. The "recommended" group shows how to normalise such data,
  * which is the lenient mode.
  */
-static bool run_case(struct suite_stats *st, const char *file, const cJSON *c,
-                     unsigned flags)
+static bool run_case(struct suite_stats *st, const char *file, const cJSON *c, unsigned flags)
 {
     const char *type = json_str(c, "test_type");
     const cJSON *in = cJSON_GetObjectItemCaseSensitive(c, "input");
@@ -290,8 +283,7 @@ static void run_suite_file(struct suite_stats *st, const char *rel)
     {
         const char *type = json_str(c, "test_type");
         const char *group = json_str(c, "test_group");
-        bool expect_fail =
-            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "expected_failure"));
+        bool expect_fail = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "expected_failure"));
         bool required;
 
         assert_non_null(type);
@@ -309,13 +301,13 @@ static void run_suite_file(struct suite_stats *st, const char *rel)
 
             st->defects++;
             run_case(st, file, c, 0);
-            if (vt_purl_parse_ex(&p, in, strlen(in), VT_PURL_STRICT, &perr) !=
-                    VT_EINVALID ||
+            if (vt_purl_parse_ex(&p, in, strlen(in), VT_PURL_STRICT, &perr) != VT_EINVALID ||
                 !strstr(perr.msg, "must be lower-case"))
                 report(st, file, c, "strict mode accepted a non-lower-case key");
             vt_purl_free(p);
             print_message("note %s: '%s' checked in lenient mode (suite defect, "
-                          "see suite_defects)\n", file, json_str(c, "description"));
+                          "see suite_defects)\n",
+                          file, json_str(c, "description"));
             continue;
         }
         if (!run_case(st, file, c, required ? VT_PURL_STRICT : 0))
@@ -376,8 +368,7 @@ static void test_purl__spec_suite(void **state)
     run_suite_dir(&st, "purl/tests/types");
     print_message("purl suite: %zu files, %zu cases (parse %zu, build %zu, "
                   "validate %zu, %zu expecting failure), %zu failed\n",
-                  st.files, st.cases, st.parse, st.build, st.validate, st.failures,
-                  st.failed);
+                  st.files, st.cases, st.parse, st.build, st.validate, st.failures, st.failed);
     assert_int_equal(st.failed, 0);
     assert_int_equal(st.files, SUITE_FILES);
     assert_int_equal(st.cases, SUITE_CASES);
@@ -496,15 +487,14 @@ static void test_purl__errors_name_the_part(void **state)
         {"pkg:npm/x?in%20production=true", 0, VT_EINVALID,
          "qualifier key 'in%20production' must not be percent-encoded", 12},
         {"pkg:npm/x?Ke y=1", 0, VT_EINVALID, "unencoded space", 12},
-        {"pkg:npm/x?k!y=1", 0, VT_EINVALID,
-         "qualifier key 'k!y' has invalid characters", 11},
+        {"pkg:npm/x?k!y=1", 0, VT_EINVALID, "qualifier key 'k!y' has invalid characters", 11},
         {"pkg:npm/x?1k=1", 0, VT_EINVALID, "must start with a letter", 10},
         {"pkg:npm/x?=1", 0, VT_EINVALID, "empty key", 10},
         {"pkg:npm/x?flag", 0, VT_EINVALID, "qualifier 'flag' has no '='", 10},
         {"pkg:npm/x?a=1&a=2", 0, VT_EINVALID, "duplicate qualifier key 'a'", 0},
         {"pkg:npm/x?a=1&A=2", 0, VT_EINVALID, "duplicate qualifier key 'a'", 0},
-        {"pkg:npm/x?Arch=1", VT_PURL_STRICT, VT_EINVALID,
-         "qualifier key 'Arch' must be lower-case", 10},
+        {"pkg:npm/x?Arch=1", VT_PURL_STRICT, VT_EINVALID, "qualifier key 'Arch' must be lower-case",
+         10},
         {"pkg:npm/x?v=%E2%82", 0, VT_EINVALID, "qualifier value is not valid UTF-8", 12},
         {"pkg:maven/io", 0, VT_EINVALID, "type 'maven' requires a namespace", 0},
         {"pkg:pypi/ns/x", 0, VT_EINVALID, "type 'pypi' does not allow a namespace (found 'ns')", 0},
@@ -523,13 +513,11 @@ static void test_purl__errors_name_the_part(void **state)
     for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         vt_error err = VT_ERROR_INIT;
         vt_purl *p = (vt_purl *)&err; /* must be reset to NULL on failure */
-        int rc = vt_purl_parse_ex(&p, rows[i].in, strlen(rows[i].in), rows[i].flags,
-                                  &err);
+        int rc = vt_purl_parse_ex(&p, rows[i].in, strlen(rows[i].in), rows[i].flags, &err);
 
-        if (rc != rows[i].code || !strstr(err.msg, rows[i].msg) ||
-            err.offset != rows[i].offset)
-            fail_msg("'%s': got %d '%s' at %zu, want %d '%s' at %zu", rows[i].in, rc,
-                     err.msg, err.offset, rows[i].code, rows[i].msg, rows[i].offset);
+        if (rc != rows[i].code || !strstr(err.msg, rows[i].msg) || err.offset != rows[i].offset)
+            fail_msg("'%s': got %d '%s' at %zu, want %d '%s' at %zu", rows[i].in, rc, err.msg,
+                     err.offset, rows[i].code, rows[i].msg, rows[i].offset);
         assert_null(p);
         assert_null(strchr(err.msg, '\n'));
     }
@@ -601,7 +589,10 @@ static void test_purl__getters(void **state)
 static void test_purl__build(void **state)
 {
     static const vt_purl_qualifier quals[] = {
-        {"Zed", "last"}, {"empty", ""}, {"nul", NULL}, {"alpha", "a b/c"},
+        {"Zed", "last"},
+        {"empty", ""},
+        {"nul", NULL},
+        {"alpha", "a b/c"},
     };
     vt_purl_parts parts = VT_PURL_PARTS_INIT;
     vt_error err = VT_ERROR_INIT;
@@ -672,8 +663,7 @@ static void test_purl__osv_mapping(void **state)
         {"pkg:hex/phoenix", "Hex", "phoenix"},
         {"pkg:cran/ggplot2", "CRAN", "ggplot2"},
         {"pkg:hackage/aeson", "Hackage", "aeson"},
-        {"pkg:swift/github.com/apple/swift-nio@2.0.0", "SwiftURL",
-         "github.com/apple/swift-nio"},
+        {"pkg:swift/github.com/apple/swift-nio@2.0.0", "SwiftURL", "github.com/apple/swift-nio"},
         {"pkg:bitnami/wordpress?distro=debian-12", "Bitnami", "wordpress"},
         {"pkg:conan/openssl@3.0.3", "ConanCenter", "openssl"},
         {"pkg:julia/HTTP?uuid=cd3eb016-35fb-5094-929b-558a96fad6f3", "Julia", "HTTP"},
@@ -741,11 +731,11 @@ static void test_purl__osv_mapping(void **state)
             fail_msg("'%s': %s", rows[i].in, err.msg);
         rc = vt_purl_osv(&eco, &name, p);
         if (rc != (rows[i].ecosystem ? 1 : 0) ||
-            (rows[i].ecosystem && (strcmp(eco.ptr, rows[i].ecosystem) != 0 ||
-                                   strcmp(name.ptr, rows[i].name) != 0)) ||
+            (rows[i].ecosystem &&
+             (strcmp(eco.ptr, rows[i].ecosystem) != 0 || strcmp(name.ptr, rows[i].name) != 0)) ||
             (!rows[i].ecosystem && (eco.len || name.len)))
-            fail_msg("'%s': got %d ('%s', '%s'), want ('%s', '%s')", rows[i].in, rc,
-                     eco.ptr, name.ptr, rows[i].ecosystem ? rows[i].ecosystem : "-",
+            fail_msg("'%s': got %d ('%s', '%s'), want ('%s', '%s')", rows[i].in, rc, eco.ptr,
+                     name.ptr, rows[i].ecosystem ? rows[i].ecosystem : "-",
                      rows[i].name ? rows[i].name : "-");
         vt_purl_free(p);
     }
@@ -793,8 +783,7 @@ static void test_purl__allocation_failures(void **state)
             if (rc == 0)
                 break;
             if (rc != VT_ENOMEM)
-                fail_msg("'%s' with allocation %ld failing: %d %s", inputs[i], n, rc,
-                         err.msg);
+                fail_msg("'%s' with allocation %ld failing: %d %s", inputs[i], n, rc, err.msg);
             assert_true(n < 1000);
         }
         assert_true(n > 3); /* the walk did reach several allocations */
