@@ -24,8 +24,7 @@ static void check(bool ok, const char *scheme, const char *what)
     }
 }
 
-static void check_scheme(const char *eco, const char *a, size_t alen, const char *b,
-                         size_t blen)
+static void check_scheme(const char *eco, const char *a, size_t alen, const char *b, size_t blen)
 {
     const vt_version_scheme *s;
     vt_error err = VT_ERROR_INIT;

@@ -41,16 +41,16 @@ enum {
     RANK_SNAPSHOT,
     RANK_RELEASE, /* "", ga, final, release: the null qualifier */
     RANK_SP,
-    RANK_UNKNOWN  /* ordered among themselves by text */
+    RANK_UNKNOWN /* ordered among themselves by text */
 };
 
 /* One item as ComparableVersion's parser emits it. */
 typedef struct mvn_item {
     const char *p;
-    size_t n;      /* 0 for the implicit 0 of an empty field */
-    size_t depth;  /* nesting depth of the list that holds it */
+    size_t n;     /* 0 for the implicit 0 of an empty field */
+    size_t depth; /* nesting depth of the list that holds it */
     bool numeric;
-    int rank;      /* strings only */
+    int rank; /* strings only */
 } mvn_item;
 
 /* The state of ComparableVersion.parseVersion's loop, resumable. */
@@ -89,8 +89,7 @@ static int qualifier_rank(const char *p, size_t n, bool followed_by_digit)
         return RANK_RC;
     if (word_is(p, n, "snapshot"))
         return RANK_SNAPSHOT;
-    if (n == 0 || word_is(p, n, "ga") || word_is(p, n, "final") ||
-        word_is(p, n, "release"))
+    if (n == 0 || word_is(p, n, "ga") || word_is(p, n, "final") || word_is(p, n, "release"))
         return RANK_RELEASE;
     if (word_is(p, n, "sp"))
         return RANK_SP;
@@ -350,8 +349,8 @@ static const char *maven_problem(const char *s, size_t len)
     return NULL;
 }
 
-static int maven_compare(int *out, const char *a, size_t alen, const char *b,
-                         size_t blen, vt_error *err)
+static int maven_compare(int *out, const char *a, size_t alen, const char *b, size_t blen,
+                         vt_error *err)
 {
     const char *why;
 

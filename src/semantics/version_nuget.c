@@ -12,8 +12,8 @@
 /* Major.Minor.Patch.Revision. */
 #define NUGET_COMPONENTS 4
 
-static int nuget_compare(int *out, const char *a, size_t alen, const char *b,
-                         size_t blen, vt_error *err)
+static int nuget_compare(int *out, const char *a, size_t alen, const char *b, size_t blen,
+                         vt_error *err)
 {
     vt__svl va, vb;
     int error, c;

@@ -19,8 +19,8 @@
 /* Numeric components that count as major.minor.patch. */
 #define SEMVER_COMPONENTS 3
 
-static int semver_compare(int *out, const char *a, size_t alen, const char *b,
-                          size_t blen, vt_error *err)
+static int semver_compare(int *out, const char *a, size_t alen, const char *b, size_t blen,
+                          vt_error *err)
 {
     vt__svl va, vb;
     int error, c;

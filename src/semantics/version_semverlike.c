@@ -51,8 +51,7 @@ int vt__svl_parse(vt__svl *out, const char *s, size_t len, const char **why)
  * Step to the next numeric component of p[0..n) from *pos. Empty components
  * ("1..2", "1.") are skipped, as OSV's parser skips them.
  */
-static bool next_component(const char *p, size_t n, size_t *pos, const char **run,
-                           size_t *run_len)
+static bool next_component(const char *p, size_t n, size_t *pos, const char **run, size_t *run_len)
 {
     size_t start;
 
@@ -239,8 +238,7 @@ static void prerelease_of(ident_list *l, const vt__svl *v, size_t ncomp)
     ident_list_init(l, true, pre, pre_len, ext, plus ? 0 : ext_len);
 }
 
-int vt__svl_compare_prerelease(const vt__svl *a, const vt__svl *b, size_t ncomp,
-                               bool icase)
+int vt__svl_compare_prerelease(const vt__svl *a, const vt__svl *b, size_t ncomp, bool icase)
 {
     ident_list la, lb;
 
@@ -279,8 +277,8 @@ int vt__svl_compare_build(const vt__svl *a, const vt__svl *b, size_t ncomp)
     return ident_list_cmp(&la, &lb, false);
 }
 
-int vt__svl_parse_pair(vt__svl *pa, vt__svl *pb, const char *name, const char *a,
-                       size_t alen, const char *b, size_t blen, vt_error *err)
+int vt__svl_parse_pair(vt__svl *pa, vt__svl *pb, const char *name, const char *a, size_t alen,
+                       const char *b, size_t blen, vt_error *err)
 {
     const char *why = NULL;
 

@@ -39,8 +39,7 @@ int vt__svl_compare_release(const vt__svl *a, const vt__svl *b, size_t ncomp);
  * `icase`, alphanumeric identifiers compare ASCII case-insensitively.
  * Returns -1, 0 or +1.
  */
-int vt__svl_compare_prerelease(const vt__svl *a, const vt__svl *b, size_t ncomp,
-                               bool icase);
+int vt__svl_compare_prerelease(const vt__svl *a, const vt__svl *b, size_t ncomp, bool icase);
 
 /*
  * Compare the build metadata as Pub does: none sorts before any, then the
@@ -53,7 +52,7 @@ int vt__svl_compare_build(const vt__svl *a, const vt__svl *b, size_t ncomp);
  * Parse both versions for scheme `name`, reporting the first bad one through
  * vt__version_invalid(). Returns 0 or VT_EINVALID.
  */
-int vt__svl_parse_pair(vt__svl *pa, vt__svl *pb, const char *name, const char *a,
-                       size_t alen, const char *b, size_t blen, vt_error *err);
+int vt__svl_parse_pair(vt__svl *pa, vt__svl *pb, const char *name, const char *a, size_t alen,
+                       const char *b, size_t blen, vt_error *err);
 
 #endif
