@@ -12,6 +12,7 @@ static const cli_command *const commands[] = {
     &cli_cmd_version,
     &cli_cmd_grade,
     &cli_cmd_purl,
+    &cli_cmd_cvss,
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
