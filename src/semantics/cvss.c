@@ -475,6 +475,31 @@ void vt__dec_mul(vt__dec *out, const vt__dec *a, const vt__dec *b)
     *out = r;
 }
 
+void vt__dec_reduce(vt__dec *x)
+{
+    int i;
+
+    while (x->n > 0 && x->scale >= 9 && x->d[0] == 0) {
+        memmove(x->d, x->d + 1, (size_t)(x->n - 1) * sizeof(x->d[0]));
+        x->n--;
+        x->scale -= 9;
+    }
+    while (x->n > 0 && x->scale > 0 && x->d[0] % 10 == 0) {
+        uint64_t rem = 0;
+
+        for (i = x->n - 1; i >= 0; i--) {
+            uint64_t t = rem * LIMB_BASE + x->d[i];
+
+            x->d[i] = (uint32_t)(t / 10);
+            rem = t % 10;
+        }
+        x->scale--;
+        dec_trim(x);
+    }
+    if (x->n == 0)
+        x->scale = 0;
+}
+
 int vt__dec_cmp(const vt__dec *a, const vt__dec *b)
 {
     vt__dec d;

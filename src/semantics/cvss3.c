@@ -125,14 +125,25 @@ static void num(vt__dec *out, int64_t v, int scale)
     vt__dec_set(out, v, scale);
 }
 
-/* x^n for a small n by repeated multiplication (exact). */
+/* x^n for n >= 1 by squaring (exact). */
 static void power(vt__dec *out, const vt__dec *x, int n)
 {
-    vt__dec r = *x;
-    int i;
+    vt__dec r, b = *x;
+    bool have = false;
 
-    for (i = 1; i < n; i++)
-        vt__dec_mul(&r, &r, x);
+    /* Fewer digits in, far fewer out: 0.915000000^15 needs 45, not 135. */
+    vt__dec_reduce(&b);
+    for (; n > 0; n >>= 1) {
+        if (n & 1) {
+            if (have)
+                vt__dec_mul(&r, &r, &b);
+            else
+                r = b;
+            have = true;
+        }
+        if (n > 1)
+            vt__dec_mul(&b, &b, &b);
+    }
     *out = r;
 }
 

@@ -79,6 +79,8 @@ void vt__dec_set(vt__dec *x, int64_t v, int scale);
 void vt__dec_add(vt__dec *out, const vt__dec *a, const vt__dec *b);
 void vt__dec_sub(vt__dec *out, const vt__dec *a, const vt__dec *b);
 void vt__dec_mul(vt__dec *out, const vt__dec *a, const vt__dec *b);
+/* Drop trailing zero digits after the point (same value, smaller scale). */
+void vt__dec_reduce(vt__dec *x);
 /* -1, 0 or +1 as a is below, equal to or above b. */
 int vt__dec_cmp(const vt__dec *a, const vt__dec *b);
 /* trunc(|x| * 10^k); *inexact says whether a nonzero fraction was dropped. */

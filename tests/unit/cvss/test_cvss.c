@@ -721,6 +721,18 @@ static void test_cvss__decimal(void **state)
     assert_int_equal(vt__dec_cmp(&r, &b), -1);
     assert_int_equal(vt__dec_trunc(&r, 2, &inexact), 18); /* 0.895^15 = 0.189... */
     assert_true(inexact);
+    /* Reducing drops trailing zeros only: 0.915000000 becomes 0.915, 0 stays 0. */
+    vt__dec_set(&a, 915000000, 9);
+    vt__dec_reduce(&a);
+    assert_int_equal(a.scale, 3);
+    vt__dec_set(&t, 915, 3);
+    assert_int_equal(vt__dec_cmp(&a, &t), 0);
+    vt__dec_set(&a, 12000000000000000000u / 1000, 30);
+    vt__dec_reduce(&a);
+    assert_int_equal(a.scale, 15);
+    vt__dec_set(&a, 0, 12);
+    vt__dec_reduce(&a);
+    assert_int_equal(a.n, 0);
     /* Subtraction crossing zero. */
     vt__dec_set(&a, 29, 3);
     vt__dec_set(&b, 2, 2);
