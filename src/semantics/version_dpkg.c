@@ -4,7 +4,8 @@
  *
  * Parsing follows dpkg's parseversion(): the epoch is the decimal number
  * before the first ':' (0 when there is none, at most INT_MAX because dpkg
- * stores it in an int), the revision is everything after the LAST '-' (empty
+ * stores it in an int; like dpkg's strtol() we take one leading sign, so
+ * "+1:2" is epoch 1 and "-0:2" epoch 0), the revision is everything after the LAST '-' (empty
  * when there is no '-'), and the upstream version is what lies between.
  * Where dpkg only warns we choose as follows, so that the validity rules can
  * be stated in one sentence each:
@@ -81,17 +82,23 @@ static const char *dpkg_parse(struct dpkg_version *v, const char *s, size_t len)
     rest_len = len;
     colon = memchr(s, ':', len);
     if (colon) {
-        size_t elen = (size_t)(colon - s);
+        size_t elen = (size_t)(colon - s), sign = 0;
 
-        if (elen == 0)
+        /* dpkg reads the epoch with strtol(), which takes one sign. */
+        if (elen > 0 && (s[0] == '+' || s[0] == '-'))
+            sign = 1;
+        if (elen == sign)
             return "epoch before ':' is empty";
-        for (i = 0; i < elen; i++)
+        for (i = sign; i < elen; i++)
             if (!vt_is_digit((unsigned char)s[i]))
                 return "epoch before the first ':' is not a number";
-        if (vt_digits_cmp(s, elen, DPKG_EPOCH_MAX, strlen(DPKG_EPOCH_MAX)) > 0)
+        v->epoch = s + sign;
+        v->epoch_len = elen - sign;
+        if (s[0] == '-' && vt_digits_cmp(v->epoch, v->epoch_len, "0", 1) != 0)
+            return "epoch is negative";
+        if (vt_digits_cmp(v->epoch, v->epoch_len, DPKG_EPOCH_MAX,
+                          strlen(DPKG_EPOCH_MAX)) > 0)
             return "epoch is above " DPKG_EPOCH_MAX;
-        v->epoch = s;
-        v->epoch_len = elen;
         rest = colon + 1;
         rest_len = len - elen - 1;
         if (rest_len == 0)
