@@ -106,8 +106,11 @@ static int weight(const component *c)
     static const char *const forms[] = {"dev", "a", "b", "rc", "#", "p"};
     size_t k;
 
-    if (c->number || starts_with(c, "RC"))
-        return c->number ? 4 : 3;
+    if (c->number)
+        return 4;
+    /* Upper-case "RC" is the one form PHP also spells in capitals. */
+    if (starts_with(c, "RC"))
+        return 3;
     for (k = 0; k < sizeof(forms) / sizeof(forms[0]); k++)
         if (starts_with(c, forms[k]))
             return (int)k;
