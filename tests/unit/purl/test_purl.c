@@ -468,6 +468,11 @@ static void test_purl__errors_name_the_part(void **state)
         {"pkg:3d/x", 0, VT_EINVALID, "type must start with a letter", 4},
         {"pkg:n_x/x", 0, VT_EINVALID, "invalid character '_'", 5},
         {"pkg:n%41/x", 0, VT_EINVALID, "must not be percent-encoded", 5},
+        /* Bytes that are not printable ASCII are shown escaped in messages. */
+        {"pkg:n\xc3\xa9/x", 0, VT_EINVALID,
+         "type 'n\\xC3\\xA9' has invalid character '\\xC3'", 5},
+        {"pkg:generic/x?k=%E2%82%AC%2F#%C3%A9%2F", 0, VT_EINVALID,
+         "subpath segment '\\xC3\\xA9/' contains", 29},
         {"pkg:npm", 0, VT_EINVALID, "missing name after type 'npm'", 7},
         {"pkg:npm/", 0, VT_EINVALID, "missing name after type 'npm'", 8},
         {"pkg:npm/@1.0", 0, VT_EINVALID, "missing name", 8},
