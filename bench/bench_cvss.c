@@ -19,10 +19,9 @@
 #include "vulntrack/strparse.h"
 
 static const char *const files[] = {
-    "vectors_calculator2", "vectors_cvsslib2",  "vectors_simple2",
-    "vectors_calculator3", "vectors_cvsslib3",  "vectors_simple3",
-    "vectors_simple31",    "vectors_security4", "vectors_supplemental4",
-    "vectors_threat4",     "vectors_simple4",
+    "vectors_calculator2",   "vectors_cvsslib2", "vectors_simple2",  "vectors_calculator3",
+    "vectors_cvsslib3",      "vectors_simple3",  "vectors_simple31", "vectors_security4",
+    "vectors_supplemental4", "vectors_threat4",  "vectors_simple4",
 };
 
 static const int versions[] = {20, 30, 31, 40};
@@ -136,8 +135,7 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    printf("%-8s %8s %12s %8s %14s\n", "version", "vectors", "parses", "seconds",
-           "vectors/s");
+    printf("%-8s %8s %12s %8s %14s\n", "version", "vectors", "parses", "seconds", "vectors/s");
     for (j = 0; j < VERSION_COUNT; j++) {
         struct group *g = &groups[j];
         unsigned long long done = 0;
@@ -157,8 +155,8 @@ int main(int argc, char **argv)
             done += g->count;
             elapsed = now_seconds() - start;
         } while (elapsed < (double)seconds_wanted);
-        printf("%-8.1f %8zu %12llu %8.3f %14.0f\n", versions[j] / 10.0, g->count, done,
-               elapsed, (double)done / elapsed);
+        printf("%-8.1f %8zu %12llu %8.3f %14.0f\n", versions[j] / 10.0, g->count, done, elapsed,
+               (double)done / elapsed);
     }
 out:
     for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)

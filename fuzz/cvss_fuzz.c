@@ -30,10 +30,10 @@ static void die(const char *what, const char *a, const char *b)
 
 /* Every metric name of every version, to compare the getters. */
 static const char *const keys[] = {
-    "AV",  "AC",  "Au",  "AT",  "PR",  "UI",  "S",   "C",   "I",   "A",   "VC",  "VI",
-    "VA",  "SC",  "SI",  "SA",  "E",   "RL",  "RC",  "CDP", "TD",  "CR",  "IR",  "AR",
-    "MAV", "MAC", "MAT", "MPR", "MUI", "MS",  "MC",  "MI",  "MA",  "MVC", "MVI", "MVA",
-    "MSC", "MSI", "MSA", "AU",  "R",   "V",   "RE",  "U",
+    "AV",  "AC",  "Au",  "AT",  "PR",  "UI",  "S",   "C",  "I",   "A",  "VC",
+    "VI",  "VA",  "SC",  "SI",  "SA",  "E",   "RL",  "RC", "CDP", "TD", "CR",
+    "IR",  "AR",  "MAV", "MAC", "MAT", "MPR", "MUI", "MS", "MC",  "MI", "MA",
+    "MVC", "MVI", "MVA", "MSC", "MSI", "MSA", "AU",  "R",  "V",   "RE", "U",
 };
 
 static void same_string(const char *what, const char *a, const char *b, const char *vec)
@@ -72,11 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     same_string("nomenclature differs", vt_cvss_nomenclature(c), vt_cvss_nomenclature(c2),
                 norm.ptr);
-    same_string("severity differs", vt_cvss_base_severity(c), vt_cvss_base_severity(c2),
-                norm.ptr);
+    same_string("severity differs", vt_cvss_base_severity(c), vt_cvss_base_severity(c2), norm.ptr);
     for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-        same_string(keys[i], vt_cvss_metric(c, keys[i]), vt_cvss_metric(c2, keys[i]),
-                    norm.ptr);
+        same_string(keys[i], vt_cvss_metric(c, keys[i]), vt_cvss_metric(c2, keys[i]), norm.ptr);
     if (vt_cvss_vector(&again, c2) != 0 || strcmp(again.ptr, norm.ptr) != 0)
         die("normalising is not idempotent", norm.ptr, again.ptr);
     vt_buf_dispose(&norm);

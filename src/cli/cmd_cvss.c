@@ -176,8 +176,7 @@ static int score_batch(void)
     vt_buf_dispose(&line);
     vt_buf_dispose(&json);
     if (rc < 0) {
-        cli_errorf("cvss", "reading standard input: %s (after line %lu)", vt_strerror(rc),
-                   lineno);
+        cli_errorf("cvss", "reading standard input: %s (after line %lu)", vt_strerror(rc), lineno);
         return CLI_EXIT_INTERNAL;
     }
     if (status == CLI_EXIT_INTERNAL)

@@ -48,11 +48,11 @@ static bool bytes_equal(const char *p, size_t n, const char *s)
  * accepted as well because some producers add it. On success *body points
  * after the prefix.
  */
-static int select_version(const vt__cvss_def **out, size_t *body, const char *s,
-                          size_t len, vt_error *err)
+static int select_version(const vt__cvss_def **out, size_t *body, const char *s, size_t len,
+                          vt_error *err)
 {
-    static const vt__cvss_def *const defs[] = {&vt__cvss_v20, &vt__cvss_v30,
-                                               &vt__cvss_v31, &vt__cvss_v40};
+    static const vt__cvss_def *const defs[] = {&vt__cvss_v20, &vt__cvss_v30, &vt__cvss_v31,
+                                               &vt__cvss_v40};
     const char *slash;
     size_t vlen, i;
     char q[TOKEN_QUOTE_MAX + 8];
@@ -68,8 +68,7 @@ static int select_version(const vt__cvss_def **out, size_t *body, const char *s,
         if (bytes_equal(s + 5, vlen, defs[i]->name)) {
             if (!slash)
                 return vt_error_set(err, VT_EINVALID, len,
-                                    "missing '/' and metrics after 'CVSS:%s'",
-                                    defs[i]->name);
+                                    "missing '/' and metrics after 'CVSS:%s'", defs[i]->name);
             *out = defs[i];
             *body = 5 + vlen + 1;
             return 0;
@@ -104,8 +103,8 @@ static int find_value(const vt__cvss_metric *m, const char *p, size_t n)
  * Read one "METRIC:VALUE" component at s[off..off+n) into c. `last` is the
  * index of the previous metric, for versions whose order is fixed.
  */
-static int parse_component(vt_cvss *c, const char *s, size_t off, size_t n,
-                           int *last, bool had_prefix, vt_error *err)
+static int parse_component(vt_cvss *c, const char *s, size_t off, size_t n, int *last,
+                           bool had_prefix, vt_error *err)
 {
     const vt__cvss_def *def = c->def;
     const char *p = s + off;
@@ -115,8 +114,7 @@ static int parse_component(vt_cvss *c, const char *s, size_t off, size_t n,
     char q[TOKEN_QUOTE_MAX + 8];
 
     if (!colon)
-        return vt_error_set(err, VT_EINVALID, off,
-                            "component '%s' is not METRIC:VALUE",
+        return vt_error_set(err, VT_EINVALID, off, "component '%s' is not METRIC:VALUE",
                             quote_token(q, sizeof(q), p, n));
     klen = (size_t)(colon - p);
     mi = find_metric(def, p, klen);
@@ -134,8 +132,7 @@ static int parse_component(vt_cvss *c, const char *s, size_t off, size_t n,
                             def->metrics[mi].key);
     vi = find_value(&def->metrics[mi], colon + 1, n - klen - 1);
     if (vi < 0)
-        return vt_error_set(err, VT_EINVALID, off + klen + 1,
-                            "unknown value '%s' for metric '%s'",
+        return vt_error_set(err, VT_EINVALID, off + klen + 1, "unknown value '%s' for metric '%s'",
                             quote_token(q, sizeof(q), colon + 1, n - klen - 1),
                             def->metrics[mi].key);
     if (def->ordered && mi < *last)
@@ -165,17 +162,15 @@ static int parse_into(vt_cvss *c, const char *s, size_t len, vt_error *err)
     if (error < 0)
         return error;
     if (body == len)
-        return vt_error_set(err, VT_EINVALID, len, "no metrics after 'CVSS:%s/'",
-                            c->def->name);
+        return vt_error_set(err, VT_EINVALID, len, "no metrics after 'CVSS:%s/'", c->def->name);
     for (pos = body;;) {
         const char *slash = memchr(s + pos, '/', len - pos);
         size_t end = slash ? (size_t)(slash - s) : len;
 
         if (end == pos)
-            return vt_error_set(err, VT_EINVALID, pos,
-                                pos == len ? "trailing '/' at byte %zu"
-                                           : "empty component at byte %zu",
-                                pos);
+            return vt_error_set(
+                err, VT_EINVALID, pos,
+                pos == len ? "trailing '/' at byte %zu" : "empty component at byte %zu", pos);
         error = parse_component(c, s, pos, end - pos, &last, body > 0, err);
         if (error < 0)
             return error;
@@ -252,8 +247,8 @@ int vt_cvss_vector(vt_buf *out, const vt_cvss *c)
         if (!first)
             error = vt_buf_putc(out, '/');
         if (error == 0)
-            error = vt_buf_printf(out, "%s:%s", def->metrics[i].key,
-                                  def->metrics[i].values[c->val[i]]);
+            error =
+                vt_buf_printf(out, "%s:%s", def->metrics[i].key, def->metrics[i].values[c->val[i]]);
         first = false;
     }
     return error;
@@ -279,8 +274,7 @@ const char *vt_cvss_severity(int version, int score10)
         return score10 < 40 ? "Low" : score10 < 70 ? "Medium" : "High";
     if (score10 == 0)
         return "None";
-    return score10 < 40 ? "Low" : score10 < 70 ? "Medium" : score10 < 90 ? "High"
-                                                                         : "Critical";
+    return score10 < 40 ? "Low" : score10 < 70 ? "Medium" : score10 < 90 ? "High" : "Critical";
 }
 
 const char *vt_cvss_base_severity(const vt_cvss *c)

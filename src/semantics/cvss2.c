@@ -11,12 +11,14 @@
  */
 #include "cvss_internal.h"
 
+/* clang-format off */
 enum {
     M_AV, M_AC, M_AU, M_C, M_I, M_A, /* base */
     M_E, M_RL, M_RC,                 /* temporal */
     M_CDP, M_TD, M_CR, M_IR, M_AR,   /* environmental */
     M_COUNT
 };
+/* clang-format on */
 
 static const char *const v_av[] = {"L", "A", "N", NULL};
 static const char *const v_ac[] = {"H", "M", "L", NULL};
@@ -29,6 +31,7 @@ static const char *const v_cdp[] = {"N", "L", "LM", "MH", "H", "ND", NULL};
 static const char *const v_td[] = {"N", "L", "M", "H", "ND", NULL};
 static const char *const v_req[] = {"L", "M", "H", "ND", NULL};
 
+/* clang-format off */
 static const vt__cvss_metric metrics[M_COUNT] = {
     {"AV", v_av, VT__CVSS_BASE},           {"AC", v_ac, VT__CVSS_BASE},
     {"Au", v_au, VT__CVSS_BASE},           {"C", v_cia, VT__CVSS_BASE},
@@ -38,6 +41,7 @@ static const vt__cvss_metric metrics[M_COUNT] = {
     {"TD", v_td, VT__CVSS_ENVIRONMENTAL},  {"CR", v_req, VT__CVSS_ENVIRONMENTAL},
     {"IR", v_req, VT__CVSS_ENVIRONMENTAL}, {"AR", v_req, VT__CVSS_ENVIRONMENTAL},
 };
+/* clang-format on */
 
 /*
  * The guide's weights (section 3.2.1-3.2.3), as integers with a scale of
@@ -50,20 +54,13 @@ typedef struct weights {
 } weights;
 
 static const weights weight[M_COUNT] = {
-    [M_AV] = {3, {395, 646, 1000}},
-    [M_AC] = {2, {35, 61, 71}},
-    [M_AU] = {3, {450, 560, 704}},
-    [M_C] = {3, {0, 275, 660}},
-    [M_I] = {3, {0, 275, 660}},
-    [M_A] = {3, {0, 275, 660}},
-    [M_E] = {2, {85, 90, 95, 100, 100}},
-    [M_RL] = {2, {87, 90, 95, 100, 100}},
-    [M_RC] = {2, {90, 95, 100, 100}},
-    [M_CDP] = {1, {0, 1, 3, 4, 5, 0}},
-    [M_TD] = {2, {0, 25, 75, 100, 100}},
-    [M_CR] = {2, {50, 100, 151, 100}},
-    [M_IR] = {2, {50, 100, 151, 100}},
-    [M_AR] = {2, {50, 100, 151, 100}},
+    [M_AV] = {3, {395, 646, 1000}},      [M_AC] = {2, {35, 61, 71}},
+    [M_AU] = {3, {450, 560, 704}},       [M_C] = {3, {0, 275, 660}},
+    [M_I] = {3, {0, 275, 660}},          [M_A] = {3, {0, 275, 660}},
+    [M_E] = {2, {85, 90, 95, 100, 100}}, [M_RL] = {2, {87, 90, 95, 100, 100}},
+    [M_RC] = {2, {90, 95, 100, 100}},    [M_CDP] = {1, {0, 1, 3, 4, 5, 0}},
+    [M_TD] = {2, {0, 25, 75, 100, 100}}, [M_CR] = {2, {50, 100, 151, 100}},
+    [M_IR] = {2, {50, 100, 151, 100}},   [M_AR] = {2, {50, 100, 151, 100}},
 };
 
 /* Weight of metric m as an exact decimal; an absent metric weighs as ND. */

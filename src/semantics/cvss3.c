@@ -17,6 +17,7 @@
  */
 #include "cvss_internal.h"
 
+/* clang-format off */
 enum {
     M_AV, M_AC, M_PR, M_UI, M_S, M_C, M_I, M_A,          /* base */
     M_E, M_RL, M_RC,                                     /* temporal */
@@ -24,6 +25,7 @@ enum {
     M_MC, M_MI, M_MA,
     M_COUNT
 };
+/* clang-format on */
 
 static const char *const v_av[] = {"N", "A", "L", "P", NULL};
 static const char *const v_ac[] = {"L", "H", NULL};
@@ -45,6 +47,7 @@ static const char *const v_mcia[] = {"X", "H", "L", "N", NULL};
 #define B VT__CVSS_BASE
 #define T VT__CVSS_TEMPORAL
 #define EN VT__CVSS_ENVIRONMENTAL
+/* clang-format off */
 static const vt__cvss_metric metrics[M_COUNT] = {
     {"AV", v_av, B},     {"AC", v_ac, B},     {"PR", v_pr, B},     {"UI", v_ui, B},
     {"S", v_s, B},       {"C", v_cia, B},     {"I", v_cia, B},     {"A", v_cia, B},
@@ -53,6 +56,7 @@ static const vt__cvss_metric metrics[M_COUNT] = {
     {"MPR", v_mpr, EN},  {"MUI", v_mui, EN},  {"MS", v_ms, EN},    {"MC", v_mcia, EN},
     {"MI", v_mcia, EN},  {"MA", v_mcia, EN},
 };
+/* clang-format on */
 #undef B
 #undef T
 #undef EN
@@ -103,8 +107,7 @@ static const char *value_of(const vt_cvss *c, int m)
  */
 static const char *effective(const vt_cvss *c, int m, bool modified)
 {
-    static const int modified_of[M_A + 1] = {M_MAV, M_MAC, M_MPR, M_MUI,
-                                             M_MS,  M_MC,  M_MI,  M_MA};
+    static const int modified_of[M_A + 1] = {M_MAV, M_MAC, M_MPR, M_MUI, M_MS, M_MC, M_MI, M_MA};
 
     if (modified && vt__cvss_defined(c, (size_t)modified_of[m]))
         return value_of(c, modified_of[m]);

@@ -28,6 +28,7 @@
 #include "cvss4_data.h"
 #include "cvss_internal.h"
 
+/* clang-format off */
 enum {
     M_AV, M_AC, M_AT, M_PR, M_UI, M_VC, M_VI, M_VA, M_SC, M_SI, M_SA, /* base */
     M_E,                                                              /* threat */
@@ -36,6 +37,7 @@ enum {
     M_S, M_AU, M_R, M_V, M_RE, M_U,                                   /* supplemental */
     M_COUNT
 };
+/* clang-format on */
 
 static const char *const v_av[] = {"N", "A", "L", "P", NULL};
 static const char *const v_ac[] = {"L", "H", NULL};
@@ -63,6 +65,7 @@ static const char *const v_u[] = {"X", "Clear", "Green", "Amber", "Red", NULL};
 #define T VT__CVSS_TEMPORAL
 #define EN VT__CVSS_ENVIRONMENTAL
 #define SU VT__CVSS_SUPPLEMENTAL
+/* clang-format off */
 static const vt__cvss_metric metrics[M_COUNT] = {
     {"AV", v_av, B},     {"AC", v_ac, B},     {"AT", v_at, B},     {"PR", v_pr, B},
     {"UI", v_ui, B},     {"VC", v_cia, B},    {"VI", v_cia, B},    {"VA", v_cia, B},
@@ -73,6 +76,7 @@ static const vt__cvss_metric metrics[M_COUNT] = {
     {"MSI", v_msia, EN}, {"MSA", v_msia, EN}, {"S", v_s, SU},      {"AU", v_au, SU},
     {"R", v_r, SU},      {"V", v_v, SU},      {"RE", v_re, SU},    {"U", v_u, SU},
 };
+/* clang-format on */
 #undef B
 #undef T
 #undef EN
@@ -168,16 +172,43 @@ static int step_index(const char *order, char v)
     return p ? (int)(p - order) : 0;
 }
 
-static double lvl_av(char v) { return level_step[step_index("NALP", v)]; }
-static double lvl_pr(char v) { return level_step[step_index("NLH", v)]; }
-static double lvl_ui(char v) { return level_step[step_index("NPA", v)]; }
-static double lvl_ac(char v) { return level_step[step_index("LH", v)]; }
-static double lvl_at(char v) { return level_step[step_index("NP", v)]; }
-static double lvl_cia(char v) { return level_step[step_index("HLN", v)]; }
+static double lvl_av(char v)
+{
+    return level_step[step_index("NALP", v)];
+}
+static double lvl_pr(char v)
+{
+    return level_step[step_index("NLH", v)];
+}
+static double lvl_ui(char v)
+{
+    return level_step[step_index("NPA", v)];
+}
+static double lvl_ac(char v)
+{
+    return level_step[step_index("LH", v)];
+}
+static double lvl_at(char v)
+{
+    return level_step[step_index("NP", v)];
+}
+static double lvl_cia(char v)
+{
+    return level_step[step_index("HLN", v)];
+}
 /* SC has no Safety value, so its scale starts at 0.1 for H. */
-static double lvl_sc(char v) { return level_step[step_index("SHLN", v)]; }
-static double lvl_sia(char v) { return level_step[step_index("SHLN", v)]; }
-static double lvl_req(char v) { return level_step[step_index("HML", v)]; }
+static double lvl_sc(char v)
+{
+    return level_step[step_index("SHLN", v)];
+}
+static double lvl_sia(char v)
+{
+    return level_step[step_index("SHLN", v)];
+}
+static double lvl_req(char v)
+{
+    return level_step[step_index("HML", v)];
+}
 
 /* Severity distances of the scored vector from one highest-severity vector. */
 typedef struct distances {
@@ -186,9 +217,9 @@ typedef struct distances {
 
 static bool all_nonnegative(const distances *d)
 {
-    return d->av >= 0 && d->pr >= 0 && d->ui >= 0 && d->ac >= 0 && d->at >= 0 &&
-           d->vc >= 0 && d->vi >= 0 && d->va >= 0 && d->sc >= 0 && d->si >= 0 &&
-           d->sa >= 0 && d->cr >= 0 && d->ir >= 0 && d->ar >= 0;
+    return d->av >= 0 && d->pr >= 0 && d->ui >= 0 && d->ac >= 0 && d->at >= 0 && d->vc >= 0 &&
+           d->vi >= 0 && d->va >= 0 && d->sc >= 0 && d->si >= 0 && d->sa >= 0 && d->cr >= 0 &&
+           d->ir >= 0 && d->ar >= 0;
 }
 
 static void distance_to(distances *d, const effective *x, const char *m1, const char *m2,
@@ -287,8 +318,7 @@ static int score_of(const vt_cvss *c, bool whole)
     double value, lower36, cur1, cur2, cur36, cur4, sum = 0.0, mean;
 
     effective_values(&x, c, whole);
-    if (x.vc == 'N' && x.vi == 'N' && x.va == 'N' && x.sc == 'N' && x.si == 'N' &&
-        x.sa == 'N')
+    if (x.vc == 'N' && x.vi == 'N' && x.va == 'N' && x.sc == 'N' && x.si == 'N' && x.sa == 'N')
         return 0;
     macrovector(eq, &x);
     /* EQ3 = 2 (no H impact) excludes EQ6 = 0, so every MacroVector has a score. */

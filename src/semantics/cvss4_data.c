@@ -18,6 +18,7 @@
  * vt__cvss4_lookup); -1 marks the 54 level combinations that cannot occur
  * (EQ3 = 2 with EQ6 = 0). Each row holds EQ6 = 0 and EQ6 = 1.
  */
+/* clang-format off */
 static const signed char lookup[VT__CVSS4_MACROVECTORS] = {
     100,  99, /* 000000 000001 */
      98,  95, /* 000010 000011 */
@@ -182,11 +183,12 @@ static const signed char lookup[VT__CVSS4_MACROVECTORS] = {
      -1,   3, /* 212210 212211 */
      -1,   1, /* 212220 212221 */
 };
+/* clang-format on */
 
 int vt__cvss4_lookup(const int eq[6])
 {
-    if (eq[0] < 0 || eq[0] > 2 || eq[1] < 0 || eq[1] > 1 || eq[2] < 0 || eq[2] > 2 ||
-        eq[3] < 0 || eq[3] > 2 || eq[4] < 0 || eq[4] > 2 || eq[5] < 0 || eq[5] > 1)
+    if (eq[0] < 0 || eq[0] > 2 || eq[1] < 0 || eq[1] > 1 || eq[2] < 0 || eq[2] > 2 || eq[3] < 0 ||
+        eq[3] > 2 || eq[4] < 0 || eq[4] > 2 || eq[5] < 0 || eq[5] > 1)
         return -1;
     return lookup[((((eq[0] * 2 + eq[1]) * 3 + eq[2]) * 3 + eq[3]) * 3 + eq[4]) * 2 + eq[5]];
 }

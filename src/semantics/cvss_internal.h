@@ -40,14 +40,14 @@ struct vt_cvss {
 
 /* One version: its metrics in the specification's order, and its formulas. */
 struct vt__cvss_def {
-    int version;              /* 20, 30, 31, 40 */
-    const char *name;         /* "3.1" */
-    const char *prefix;       /* "CVSS:3.1/"; "" for v2 */
+    int version;        /* 20, 30, 31, 40 */
+    const char *name;   /* "3.1" */
+    const char *prefix; /* "CVSS:3.1/"; "" for v2 */
     const vt__cvss_metric *metrics;
     size_t count;
-    size_t mandatory;         /* metrics[0..mandatory) are the base metrics */
-    bool ordered;             /* the specification fixes the order */
-    const char *not_defined;  /* "ND" or "X" */
+    size_t mandatory;          /* metrics[0..mandatory) are the base metrics */
+    bool ordered;              /* the specification fixes the order */
+    const char *not_defined;   /* "ND" or "X" */
     void (*score)(vt_cvss *c); /* fills c->score (and c->nomenclature) */
 };
 

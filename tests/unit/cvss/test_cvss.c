@@ -24,21 +24,26 @@
 
 /* How a file's SCORES part reads and what it is compared with. */
 enum fixture_kind {
-    KIND_V2,        /* "(base, temporal, environmental)", None allowed */
-    KIND_V3,        /* "(base, temporal, environmental)" */
-    KIND_V4_SCORE,  /* bare number: the score of the whole vector */
-    KIND_V4_TUPLE,  /* "(x,)": base-only vectors, so CVSS-B */
+    KIND_V2,       /* "(base, temporal, environmental)", None allowed */
+    KIND_V3,       /* "(base, temporal, environmental)" */
+    KIND_V4_SCORE, /* bare number: the score of the whole vector */
+    KIND_V4_TUPLE, /* "(x,)": base-only vectors, so CVSS-B */
 };
 
 static const struct {
     const char *file;
     enum fixture_kind kind;
 } fixtures[] = {
-    {"vectors_calculator2", KIND_V2},     {"vectors_cvsslib2", KIND_V2},
-    {"vectors_simple2", KIND_V2},         {"vectors_calculator3", KIND_V3},
-    {"vectors_cvsslib3", KIND_V3},        {"vectors_simple3", KIND_V3},
-    {"vectors_simple31", KIND_V3},        {"vectors_security4", KIND_V4_SCORE},
-    {"vectors_supplemental4", KIND_V4_SCORE}, {"vectors_threat4", KIND_V4_SCORE},
+    {"vectors_calculator2", KIND_V2},
+    {"vectors_cvsslib2", KIND_V2},
+    {"vectors_simple2", KIND_V2},
+    {"vectors_calculator3", KIND_V3},
+    {"vectors_cvsslib3", KIND_V3},
+    {"vectors_simple3", KIND_V3},
+    {"vectors_simple31", KIND_V3},
+    {"vectors_security4", KIND_V4_SCORE},
+    {"vectors_supplemental4", KIND_V4_SCORE},
+    {"vectors_threat4", KIND_V4_SCORE},
     {"vectors_simple4", KIND_V4_TUPLE},
 };
 
@@ -140,8 +145,7 @@ static bool check_round_trip(const char *where, const vt_cvss *c)
         goto out;
     }
     if (vt_cvss_parse(&c2, norm.ptr, norm.len, &err) < 0) {
-        print_error("%s: normalised vector '%s' does not parse: %s\n", where, norm.ptr,
-                    err.msg);
+        print_error("%s: normalised vector '%s' does not parse: %s\n", where, norm.ptr, err.msg);
         goto out;
     }
     for (k = 0; k <= VT_CVSS_SCORE_OVERALL; k++)
@@ -166,11 +170,11 @@ out:
  * Check one fixture line. Returns 0 when it passes, 1 when it fails (after
  * printing file:line and why).
  */
-static int check_line(const char *file, size_t lineno, enum fixture_kind kind,
-                      const char *p, size_t n)
+static int check_line(const char *file, size_t lineno, enum fixture_kind kind, const char *p,
+                      size_t n)
 {
-    static const vt_cvss_score_kind v23[3] = {
-        VT_CVSS_SCORE_BASE, VT_CVSS_SCORE_TEMPORAL, VT_CVSS_SCORE_ENVIRONMENTAL};
+    static const vt_cvss_score_kind v23[3] = {VT_CVSS_SCORE_BASE, VT_CVSS_SCORE_TEMPORAL,
+                                              VT_CVSS_SCORE_ENVIRONMENTAL};
     const char *sep = NULL;
     vt_cvss *c = NULL;
     vt_error err = VT_ERROR_INIT;
@@ -212,8 +216,8 @@ static int check_line(const char *file, size_t lineno, enum fixture_kind kind,
             if (kind == KIND_V3 && want[i] == SCORE_NONE)
                 bad = 1;
             if (got != want[i]) {
-                print_error("%s: %.*s: %s score %d tenths, expected %d\n", where,
-                            (int)(sep - p), p, kind_name(v23[i]), got, want[i]);
+                print_error("%s: %.*s: %s score %d tenths, expected %d\n", where, (int)(sep - p), p,
+                            kind_name(v23[i]), got, want[i]);
                 bad = 1;
             }
         }
@@ -223,17 +227,15 @@ static int check_line(const char *file, size_t lineno, enum fixture_kind kind,
         if (vt_cvss_version(c) != 40 || want[0] < 0)
             bad = 1;
         if (vt_cvss_score10(c, VT_CVSS_SCORE_OVERALL) != want[0]) {
-            print_error("%s: %.*s: score %d tenths, expected %d\n", where, (int)(sep - p),
-                        p, vt_cvss_score10(c, VT_CVSS_SCORE_OVERALL), want[0]);
+            print_error("%s: %.*s: score %d tenths, expected %d\n", where, (int)(sep - p), p,
+                        vt_cvss_score10(c, VT_CVSS_SCORE_OVERALL), want[0]);
             bad = 1;
         }
         /* A base-only vector's score is its CVSS-B score. */
-        if (kind == KIND_V4_TUPLE &&
-            (vt_cvss_score10(c, VT_CVSS_SCORE_BASE) != want[0] ||
-             strcmp(vt_cvss_nomenclature(c), "CVSS-B") != 0)) {
-            print_error("%s: base-only vector: CVSS-B %d tenths (%s), expected %d\n",
-                        where, vt_cvss_score10(c, VT_CVSS_SCORE_BASE),
-                        vt_cvss_nomenclature(c), want[0]);
+        if (kind == KIND_V4_TUPLE && (vt_cvss_score10(c, VT_CVSS_SCORE_BASE) != want[0] ||
+                                      strcmp(vt_cvss_nomenclature(c), "CVSS-B") != 0)) {
+            print_error("%s: base-only vector: CVSS-B %d tenths (%s), expected %d\n", where,
+                        vt_cvss_score10(c, VT_CVSS_SCORE_BASE), vt_cvss_nomenclature(c), want[0]);
             bad = 1;
         }
         break;
@@ -310,8 +312,8 @@ static void test_cvss__fixtures(void **state)
             p = nl ? nl + 1 : end;
         }
         declared = declared_lines(&readme, fixtures[i].file);
-        print_message("%-24s %5zu lines checked (README: %zu), %zu failing\n",
-                      fixtures[i].file, checked, declared, failures);
+        print_message("%-24s %5zu lines checked (README: %zu), %zu failing\n", fixtures[i].file,
+                      checked, declared, failures);
         /*
          * Every line ends with '\n' (README), so none may be skipped or
          * invented. The README's count is for the shared half; the hold-out
@@ -340,21 +342,18 @@ static const struct {
 } rejected[] = {
     {"", VT_EINVALID, "empty CVSS vector"},
     /* Duplicates. */
-    {"CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID,
-     "metric 'AV' appears twice"},
+    {"CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID, "metric 'AV' appears twice"},
     {"AV:N/AC:L/Au:N/C:P/I:P/A:P/E:F/E:F", VT_EINVALID, "metric 'E' appears twice"},
-    {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A/E:A",
-     VT_EINVALID, "metric 'E' appears twice"},
+    {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A/E:A", VT_EINVALID,
+     "metric 'E' appears twice"},
     {"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:X/E:X", VT_EINVALID,
      "metric 'E' appears twice"},
     /* Missing base metrics. */
-    {"CVSS:3.1/AV:N/AC:L/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID,
-     "missing mandatory metric 'PR'"},
+    {"CVSS:3.1/AV:N/AC:L/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID, "missing mandatory metric 'PR'"},
     {"AV:N/AC:L/C:P/I:P/A:P", VT_EINVALID, "missing mandatory metric 'Au'"},
     {"CVSS:4.0/AV:N/AC:L/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", VT_EINVALID,
      "missing mandatory metric 'AT'"},
-    {"CVSS:3.0/AV:N/AC:L/PR:N/UI:N/C:H/I:H/A:H/MS:U", VT_EINVALID,
-     "missing mandatory metric 'S'"},
+    {"CVSS:3.0/AV:N/AC:L/PR:N/UI:N/C:H/I:H/A:H/MS:U", VT_EINVALID, "missing mandatory metric 'S'"},
     /* Unknown values, which are case-sensitive and per version. */
     {"CVSS:3.1/AV:N/AC:Q/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID,
      "unknown value 'Q' for metric 'AC'"},
@@ -370,10 +369,9 @@ static const struct {
      "unknown value 'R' for metric 'UI'"},
     {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:S/SA:N", VT_EINVALID,
      "unknown value 'S' for metric 'SI'"},
-    {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/U:red",
-     VT_EINVALID, "unknown value 'red' for metric 'U'"},
-    {"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:", VT_EINVALID,
-     "unknown value '' for metric 'A'"},
+    {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/U:red", VT_EINVALID,
+     "unknown value 'red' for metric 'U'"},
+    {"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:", VT_EINVALID, "unknown value '' for metric 'A'"},
     {"CVSS:3.1/AV:N:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID,
      "unknown value 'N:X' for metric 'AV'"},
     /* Unknown metrics. */
@@ -382,19 +380,16 @@ static const struct {
     {"CVSS:3.1/av:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID, "unknown metric 'av'"},
     {"CVSS:3.1/AV:N/AC:L/AT:N/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID,
      "unknown metric 'AT' for CVSS v3.1"},
-    {"AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID,
-     "unknown metric 'PR' for CVSS v2.0"},
+    {"AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID, "unknown metric 'PR' for CVSS v2.0"},
     {"AV:N/AC:L/AU:N/C:P/I:P/A:P", VT_EINVALID, "unknown metric 'AU' for CVSS v2.0"},
     /* Empty and malformed components. */
-    {"CVSS:3.1/AV:N//AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID,
-     "empty component at byte 14"},
+    {"CVSS:3.1/AV:N//AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID, "empty component at byte 14"},
     {"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/", VT_EINVALID, "trailing '/'"},
     {"/AV:N/AC:L/Au:N/C:P/I:P/A:P", VT_EINVALID, "empty component at byte 0"},
     {"CVSS:3.1/AV/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID,
      "component 'AV' is not METRIC:VALUE"},
     /* Prefixes. */
-    {"CVSS:3.2/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID,
-     "unknown CVSS version '3.2'"},
+    {"CVSS:3.2/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", VT_EINVALID, "unknown CVSS version '3.2'"},
     {"CVSS:/AV:N", VT_EINVALID, "unknown CVSS version ''"},
     {"CVSS:3.1", VT_EINVALID, "missing '/' and metrics after 'CVSS:3.1'"},
     {"CVSS:4.0/", VT_EINVALID, "no metrics after 'CVSS:4.0/'"},
@@ -402,10 +397,10 @@ static const struct {
     /* Order, where the specification fixes it (v2.0 and v4.0). */
     {"CVSS:4.0/AC:L/AV:N/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", VT_EINVALID,
      "metric 'AV' is out of order: CVSS v4.0 puts it before 'AC'"},
-    {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/CR:H/E:A",
-     VT_EINVALID, "metric 'E' is out of order"},
-    {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/S:N/MAV:N",
-     VT_EINVALID, "metric 'MAV' is out of order"},
+    {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/CR:H/E:A", VT_EINVALID,
+     "metric 'E' is out of order"},
+    {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/S:N/MAV:N", VT_EINVALID,
+     "metric 'MAV' is out of order"},
     {"AC:L/AV:N/Au:N/C:P/I:P/A:P", VT_EINVALID,
      "metric 'AV' is out of order: CVSS v2.0 puts it before 'AC'"},
     {"AV:N/AC:L/Au:N/C:P/I:P/A:P/RL:OF/E:F", VT_EINVALID, "metric 'E' is out of order"},
@@ -421,10 +416,9 @@ static void test_cvss__rejects(void **state)
         vt_error err = VT_ERROR_INIT;
         int rc = vt_cvss_parse(&c, rejected[i].vector, strlen(rejected[i].vector), &err);
 
-        if (rc != rejected[i].code || c != NULL ||
-            !strstr(err.msg, rejected[i].message)) {
-            print_error("'%s': rc %d, message '%s' (expected %d, '%s')\n", rejected[i].vector,
-                        rc, err.msg, rejected[i].code, rejected[i].message);
+        if (rc != rejected[i].code || c != NULL || !strstr(err.msg, rejected[i].message)) {
+            print_error("'%s': rc %d, message '%s' (expected %d, '%s')\n", rejected[i].vector, rc,
+                        err.msg, rejected[i].code, rejected[i].message);
             fail();
         }
     }
@@ -480,7 +474,8 @@ static void test_cvss__message_is_printable(void **state)
     assert_int_equal(vt_cvss_parse(&c, vector, sizeof(vector) - 1, &err), VT_EINVALID);
     for (m = err.msg; *m; m++)
         assert_true(*m >= 0x20 && *m < 0x7f);
-    assert_non_null(strstr(err.msg, "unknown value '?" "?' for metric 'AV'"));
+    assert_non_null(strstr(err.msg, "unknown value '?"
+                                    "?' for metric 'AV'"));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -509,8 +504,7 @@ static void test_cvss__normalise(void **state)
         {"CVSS:3.1/MA:H/CR:L/A:N/I:N/C:N/S:C/UI:R/PR:L/AC:H/AV:P/MS:X",
          "CVSS:3.1/AV:P/AC:H/PR:L/UI:R/S:C/C:N/I:N/A:N/CR:L/MA:H", 31},
         /* v2 without prefix as NVD writes it; ND dropped; CVSS:2.0/ accepted. */
-        {"CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P/E:ND/RC:C",
-         "AV:N/AC:L/Au:N/C:P/I:P/A:P/RC:C", 20},
+        {"CVSS:2.0/AV:N/AC:L/Au:N/C:P/I:P/A:P/E:ND/RC:C", "AV:N/AC:L/Au:N/C:P/I:P/A:P/RC:C", 20},
         {"AV:L/AC:H/Au:M/C:N/I:N/A:N/E:ND/RL:ND/RC:ND/CDP:ND/TD:ND/CR:ND/IR:ND/AR:ND",
          "AV:L/AC:H/Au:M/C:N/I:N/A:N", 20},
         {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:X/CR:X/MSI:S/"
@@ -536,17 +530,17 @@ static void test_cvss__metric_getter(void **state)
 {
     vt_cvss *c = parse_ok("CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:L/I:L/A:N/E:X/MAV:P");
     vt_cvss *c2 = parse_ok("AV:A/AC:M/Au:S/C:N/I:N/A:P/E:POC/RL:ND");
-    vt_cvss *c4 = parse_ok(
-        "CVSS:4.0/AV:L/AC:H/AT:P/PR:L/UI:A/VC:L/VI:N/VA:H/SC:N/SI:L/SA:H/MSI:S/U:Clear");
+    vt_cvss *c4 =
+        parse_ok("CVSS:4.0/AV:L/AC:H/AT:P/PR:L/UI:A/VC:L/VI:N/VA:H/SC:N/SI:L/SA:H/MSI:S/U:Clear");
 
     (void)state;
     assert_string_equal(vt_cvss_metric(c, "AV"), "N");
     assert_string_equal(vt_cvss_metric(c, "PR"), "H");
     assert_string_equal(vt_cvss_metric(c, "MAV"), "P");
-    assert_null(vt_cvss_metric(c, "E"));   /* X is "not defined" */
-    assert_null(vt_cvss_metric(c, "RL"));  /* absent */
-    assert_null(vt_cvss_metric(c, "av"));  /* names are case-sensitive */
-    assert_null(vt_cvss_metric(c, "AT"));  /* not a v3 metric */
+    assert_null(vt_cvss_metric(c, "E"));  /* X is "not defined" */
+    assert_null(vt_cvss_metric(c, "RL")); /* absent */
+    assert_null(vt_cvss_metric(c, "av")); /* names are case-sensitive */
+    assert_null(vt_cvss_metric(c, "AT")); /* not a v3 metric */
     assert_null(vt_cvss_metric(c, NULL));
     assert_string_equal(vt_cvss_metric(c2, "Au"), "S");
     assert_string_equal(vt_cvss_metric(c2, "E"), "POC");
@@ -608,8 +602,7 @@ static void test_cvss__known_answers(void **state)
         const char *severity;
     } cases[] = {
         {"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 98, 98, 98, -1, "Critical"},
-        {"CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:U/RL:O/RC:U", 98, 78, 78, -1,
-         "Critical"},
+        {"CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:U/RL:O/RC:U", 98, 78, 78, -1, "Critical"},
         {"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 61, 61, 61, -1, "Medium"},
         {"CVSS:3.1/AV:N/AC:H/PR:L/UI:N/S:C/C:H/I:H/A:H", 85, 85, 86, -1, "High"},
         {"CVSS:3.0/AV:N/AC:H/PR:L/UI:N/S:C/C:H/I:H/A:H", 85, 85, 85, -1, "High"},
@@ -622,12 +615,11 @@ static void test_cvss__known_answers(void **state)
         {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 93, -1, -1, 93,
          "Critical"},
         /* MacroVector 000220 (8.1); EQ4 has no lower MacroVector, the others no distance. */
-        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U", 93, -1, -1,
-         81, "Critical"},
+        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U", 93, -1, -1, 81,
+         "Critical"},
         {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 100, -1, -1, 100,
          "Critical"},
-        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0, -1, -1, 0,
-         "None"},
+        {"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0, -1, -1, 0, "None"},
     };
     size_t i;
 
@@ -639,8 +631,7 @@ static void test_cvss__known_answers(void **state)
             vt_cvss_score10(c, VT_CVSS_SCORE_TEMPORAL) != cases[i].temporal ||
             vt_cvss_score10(c, VT_CVSS_SCORE_ENVIRONMENTAL) != cases[i].env ||
             vt_cvss_score10(c, VT_CVSS_SCORE_OVERALL) != cases[i].overall)
-            fail_msg("%s: got %d %d %d %d", cases[i].vector,
-                     vt_cvss_score10(c, VT_CVSS_SCORE_BASE),
+            fail_msg("%s: got %d %d %d %d", cases[i].vector, vt_cvss_score10(c, VT_CVSS_SCORE_BASE),
                      vt_cvss_score10(c, VT_CVSS_SCORE_TEMPORAL),
                      vt_cvss_score10(c, VT_CVSS_SCORE_ENVIRONMENTAL),
                      vt_cvss_score10(c, VT_CVSS_SCORE_OVERALL));
