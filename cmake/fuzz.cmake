@@ -1,6 +1,11 @@
 # Fuzz targets: fuzz/<t>_fuzz.c defines LLVMFuzzerTestOneInput. Every target
 # is built with the standalone replay driver and replays fuzz/corpus/<t>/
 # under ctest (any compiler); with VT_FUZZ=ON (clang) a libFuzzer binary too.
+if(VT_FUZZ)
+  # Coverage instrumentation for the library too, or libFuzzer would see only
+  # the target file and fuzz blind.
+  target_compile_options(vulntrack_lib PRIVATE -fsanitize=fuzzer-no-link)
+endif()
 file(GLOB VT_FUZZ_TARGETS CONFIGURE_DEPENDS fuzz/*_fuzz.c)
 foreach(src ${VT_FUZZ_TARGETS})
   get_filename_component(name ${src} NAME_WE)

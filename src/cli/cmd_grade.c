@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vulntrack/cvss.h"
 #include "vulntrack/grade.h"
 #include "vulntrack/json.h"
 
@@ -148,6 +149,74 @@ static int grade_compute(int argc, char **argv)
     return status;
 }
 
+/*
+ * Pre-fill the indicators from a CVSS vector and grade them; the vector's
+ * CVSS_DERIVED grade is printed beside, never in place of, the GB/T one.
+ */
+static int grade_from_cvss(int argc, char **argv)
+{
+    vt_gbt_inputs in = VT_GBT_INPUTS_INIT;
+    vt_grade_tables *tables = NULL;
+    const char *tables_path = NULL, *vector = NULL;
+    vt_error err = VT_ERROR_INIT;
+    vt_cvss *c = NULL;
+    cJSON *doc = NULL, *item = NULL, *cv;
+    vt_buf norm = VT_BUF_INIT;
+    vt_grade derived;
+    int i, error, status = CLI_EXIT_OK;
+
+    for (i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--tables") == 0 && i + 1 < argc)
+            tables_path = argv[++i];
+        else if (!vector && argv[i][0] != '-')
+            vector = argv[i];
+        else
+            return cli_usage_error(&cli_cmd_grade, "unexpected argument '%s'", argv[i]);
+    }
+    if (!vector)
+        return cli_usage_error(&cli_cmd_grade, "from-cvss takes a VECTOR");
+    error = vt_grade_inputs_from_cvss(&in, vector, strlen(vector), &err);
+    if (error == 0)
+        error = vt_cvss_parse(&c, vector, strlen(vector), &err);
+    if (error < 0) {
+        cli_errorf("grade", "%s", err.msg);
+        return cli_exit_for(error);
+    }
+    error = load_tables(&tables, tables_path);
+    if (error < 0) {
+        status = cli_exit_for(error);
+        goto out;
+    }
+    vt_grade_from_cvss_score(&derived, vt_cvss_base_score(c));
+    doc = cJSON_CreateObject();
+    cv = cJSON_CreateObject();
+    error = doc ? vt_json_add_take(doc, "cvss", cv) : VT_ENOMEM;
+    if (!error)
+        error = vt_json_add_str(cv, "version", vt_cvss_version_name(c));
+    if (!error)
+        error = vt_cvss_vector(&norm, c);
+    if (!error)
+        error = vt_json_add_str(cv, "vector", norm.ptr);
+    if (!error)
+        error = vt_json_add_num(cv, "base_score", vt_cvss_base_score(c));
+    if (!error)
+        error = vt_grade_to_json(&item, &derived);
+    if (!error)
+        error = vt_json_add_take(doc, "cvss_derived", item);
+    if (!error)
+        error = print_result(doc, &in, tables);
+    if (error < 0) {
+        cli_errorf("grade", "%s", vt_strerror(error));
+        status = CLI_EXIT_INTERNAL;
+    }
+out:
+    vt_buf_dispose(&norm);
+    cJSON_Delete(doc);
+    vt_cvss_free(c);
+    vt_grade_tables_free(tables);
+    return status;
+}
+
 /* Print {"id": ..., "sha256": ...} of a table file that loads cleanly. */
 static int grade_tables(int argc, char **argv)
 {
@@ -183,5 +252,7 @@ static int run_grade(int argc, char **argv)
         return grade_compute(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "tables") == 0)
         return grade_tables(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "from-cvss") == 0)
+        return grade_from_cvss(argc, argv);
     return cli_usage_error(&cli_cmd_grade, "expected 'compute', 'from-cvss' or 'tables'");
 }

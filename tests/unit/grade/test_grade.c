@@ -262,6 +262,35 @@ static void test_grade__json_carries_names_and_method(void **state)
     vt_buf_dispose(&text);
 }
 
+static void test_grade__indicators_by_code_short_name_or_label(void **state)
+{
+    vt_gbt_inputs in = VT_GBT_INPUTS_INIT;
+    vt_error err = VT_ERROR_INIT;
+    cJSON *obj = NULL;
+    vt_buf text = VT_BUF_INIT;
+
+    (void)state;
+    assert_int_equal(vt_grade_input_set(&in, "access_path", "AP_LOCAL", &err), 0);
+    assert_int_equal(in.access_path, VT_AP_LOCAL);
+    assert_int_equal(vt_grade_input_set(&in, "access_path", "physical", &err), 0);
+    assert_int_equal(in.access_path, VT_AP_PHYSICAL);
+    assert_int_equal(vt_grade_input_set(&in, "interaction", "需要", &err), 0);
+    assert_int_equal(in.interaction, VT_UI_REQUIRED);
+    assert_int_equal(vt_grade_input_set(&in, "env_scope", "none", &err), 0);
+    assert_int_equal(in.env_scope, VT_LVL_NONE);
+    assert_int_equal(vt_grade_input_set(&in, "env_cost", "none", &err), VT_EINVALID);
+    assert_string_equal(err.msg, "env_cost: unknown value 'none' (expected LOW, MEDIUM, HIGH)");
+    assert_int_equal(vt_grade_input_set(&in, "colour", "red", &err), VT_EINVALID);
+    assert_string_equal(err.msg, "unknown indicator 'colour'");
+    assert_int_equal(vt_grade_inputs_to_json(&obj, &in), 0);
+    assert_int_equal(vt_json_print(&text, obj), 0);
+    assert_string_equal(text.ptr, "{\"access_path\":{\"code\":\"AP_PHYSICAL\",\"zh\":\"物理\"},"
+                                  "\"interaction\":{\"code\":\"UI_REQUIRED\",\"zh\":\"需要\"},"
+                                  "\"env_scope\":{\"code\":\"NONE\",\"zh\":\"无\"}}");
+    cJSON_Delete(obj);
+    vt_buf_dispose(&text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_grade__bad_table_files_name_the_json_pointer),
         cmocka_unit_test(test_grade__load_survives_every_allocation_failure),
         cmocka_unit_test(test_grade__json_carries_names_and_method),
+        cmocka_unit_test(test_grade__indicators_by_code_short_name_or_label),
     };
 
     vt_json_init();
