@@ -29,16 +29,16 @@ static void require(bool ok, const char *ecosystem, const char *what)
     }
 }
 
-static void check_pair(const char *ecosystem, const char *a, size_t alen,
-                       const char *b, size_t blen)
+static void check_pair(const char *ecosystem, const char *a, size_t alen, const char *b,
+                       size_t blen)
 {
     const vt_version_scheme *scheme;
     vt_error err = VT_ERROR_INIT;
     int ab = 2, ba = 2, self = 2, e_ab, e_ba;
     bool a_ok, b_ok;
 
-    require(vt_version_scheme_for(&scheme, ecosystem, strlen(ecosystem), NULL) == 0,
-            ecosystem, "no scheme");
+    require(vt_version_scheme_for(&scheme, ecosystem, strlen(ecosystem), NULL) == 0, ecosystem,
+            "no scheme");
     a_ok = vt_version_is_valid(scheme, a, alen);
     b_ok = vt_version_is_valid(scheme, b, blen);
     e_ab = vt_version_compare(&ab, scheme, a, alen, b, blen, &err);

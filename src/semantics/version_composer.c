@@ -162,8 +162,8 @@ static const char *composer_check(const char *s, size_t len)
     return NULL;
 }
 
-static int composer_compare(int *out, const char *a, size_t alen, const char *b,
-                            size_t blen, vt_error *err)
+static int composer_compare(int *out, const char *a, size_t alen, const char *b, size_t blen,
+                            vt_error *err)
 {
     const char *why;
     comp_iter ia, ib;
@@ -208,5 +208,4 @@ static bool composer_is_valid(const char *s, size_t len)
     return composer_check(s, len) == NULL;
 }
 
-const vt_version_scheme vt__scheme_composer = {"composer", composer_compare,
-                                               composer_is_valid};
+const vt_version_scheme vt__scheme_composer = {"composer", composer_compare, composer_is_valid};

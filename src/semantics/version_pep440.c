@@ -143,8 +143,7 @@ static size_t odd_letter_len(const unsigned char *s, size_t i, size_t len, char 
  * case-insensitive matching, return the number of bytes matched and set *odd
  * when a non-ASCII letter took part; otherwise return 0.
  */
-static size_t keyword_len(const unsigned char *s, size_t i, size_t len,
-                          const char *kw, bool *odd)
+static size_t keyword_len(const unsigned char *s, size_t i, size_t len, const char *kw, bool *odd)
 {
     size_t j = i;
     bool seen_odd = false;
@@ -220,8 +219,8 @@ static size_t pre_keyword(const unsigned char *s, size_t i, size_t len, word *w)
     static const struct {
         const char *spelling, *canonical;
     } words[] = {
-        {"a", "a"},     {"b", "b"},       {"c", "rc"},  {"rc", "rc"},
-        {"alpha", "a"}, {"beta", "b"},    {"pre", "rc"}, {"preview", "rc"},
+        {"a", "a"},     {"b", "b"},    {"c", "rc"},   {"rc", "rc"},
+        {"alpha", "a"}, {"beta", "b"}, {"pre", "rc"}, {"preview", "rc"},
     };
     size_t k, best = 0;
 
@@ -284,8 +283,8 @@ static bool any_number_too_long(const pep440 *v)
 {
     size_t i, start;
 
-    if (digits_too_long(v->epoch) || digits_too_long(v->pre_n) ||
-        digits_too_long(v->post_n) || digits_too_long(v->dev_n))
+    if (digits_too_long(v->epoch) || digits_too_long(v->pre_n) || digits_too_long(v->post_n) ||
+        digits_too_long(v->dev_n))
         return true;
     for (i = start = 0; i <= v->release.n; i++) {
         if (i == v->release.n || v->release.p[i] == '.') {
@@ -298,8 +297,8 @@ static bool any_number_too_long(const pep440 *v)
         if (i == v->local.n || is_sep((unsigned char)v->local.p[i])) {
             size_t n = i - start;
 
-            if (n > PEP440_MAX_DIGITS && digits_len((const unsigned char *)v->local.p,
-                                                    start, i) == n)
+            if (n > PEP440_MAX_DIGITS &&
+                digits_len((const unsigned char *)v->local.p, start, i) == n)
                 return true;
             start = i + 1;
         }
@@ -634,7 +633,7 @@ typedef enum part_kind {
 
 typedef struct legacy_part {
     part_kind kind;
-    const char *p;     /* the text as written */
+    const char *p; /* the text as written */
     size_t n;
     const char *alias; /* "c" for pre/preview/rc, "@" for dev, else NULL */
     size_t at;         /* offset of the part in the version */
@@ -678,8 +677,7 @@ static void legacy_raw_next(const char *s, size_t len, size_t *pos, legacy_part 
     }
     part->n = i - part->at;
     if (part->kind == PART_WORD) {
-        if (vt_ascii_ieq(part->p, part->n, "pre") ||
-            vt_ascii_ieq(part->p, part->n, "preview") ||
+        if (vt_ascii_ieq(part->p, part->n, "pre") || vt_ascii_ieq(part->p, part->n, "preview") ||
             vt_ascii_ieq(part->p, part->n, "rc"))
             part->alias = "c";
         else if (vt_ascii_ieq(part->p, part->n, "dev"))
@@ -717,8 +715,7 @@ static unsigned char part_at(const legacy_part *p, size_t k)
     case PART_WORD:
         if (k == 0)
             return '*';
-        return (unsigned char)vt_to_lower(p->alias ? p->alias[k - 1]
-                                                   : (unsigned char)p->p[k - 1]);
+        return (unsigned char)vt_to_lower(p->alias ? p->alias[k - 1] : (unsigned char)p->p[k - 1]);
     case PART_OTHER:
         return k == 0 ? '*' : (unsigned char)p->p[k - 1];
     case PART_DASH:
@@ -877,8 +874,7 @@ typedef struct pypi_version {
  * version at all (empty, only white space, control characters). Returns 0
  * or VT_EINVALID.
  */
-static int pypi_parse(pypi_version *out, const char *s, size_t len, int which,
-                      vt_error *err)
+static int pypi_parse(pypi_version *out, const char *s, size_t len, int which, vt_error *err)
 {
     size_t i;
 
@@ -895,18 +891,16 @@ static int pypi_parse(pypi_version *out, const char *s, size_t len, int which,
         break;
     }
     if (skip_spaces((const unsigned char *)s, 0, len) == len)
-        return vt__version_invalid(err, SCHEME, which, s, len,
-                                   "version is only white space");
+        return vt__version_invalid(err, SCHEME, which, s, len, "version is only white space");
     for (i = 0; i < len; i++)
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            return vt__version_invalid(err, SCHEME, which, s, len,
-                                       "control character in version");
+            return vt__version_invalid(err, SCHEME, which, s, len, "control character in version");
     out->legacy = true;
     return 0;
 }
 
-static int pypi_compare(int *out, const char *a, size_t alen, const char *b,
-                        size_t blen, vt_error *err)
+static int pypi_compare(int *out, const char *a, size_t alen, const char *b, size_t blen,
+                        vt_error *err)
 {
     pypi_version va, vb;
     int error;

@@ -113,8 +113,8 @@ static bool raw_next(const char *s, size_t len, size_t *pos, segment *seg)
     }
     seg->p = s + i;
     seg->number = vt_is_digit((unsigned char)s[i]);
-    while (i < len && (seg->number ? vt_is_digit((unsigned char)s[i])
-                                   : vt_is_alpha((unsigned char)s[i])))
+    while (i < len &&
+           (seg->number ? vt_is_digit((unsigned char)s[i]) : vt_is_alpha((unsigned char)s[i])))
         i++;
     seg->n = (size_t)(s + i - seg->p);
     *pos = i;
@@ -195,8 +195,8 @@ static int segment_cmp(const segment *a, const segment *b)
     return (c > 0) - (c < 0);
 }
 
-static int rubygems_compare(int *out, const char *a, size_t alen, const char *b,
-                            size_t blen, vt_error *err)
+static int rubygems_compare(int *out, const char *a, size_t alen, const char *b, size_t blen,
+                            vt_error *err)
 {
     static const segment zero = {"0", 1, true};
     const char *why;
@@ -236,5 +236,4 @@ static bool rubygems_is_valid(const char *s, size_t len)
     return rubygems_check(s, len) == NULL;
 }
 
-const vt_version_scheme vt__scheme_rubygems = {"rubygems", rubygems_compare,
-                                               rubygems_is_valid};
+const vt_version_scheme vt__scheme_rubygems = {"rubygems", rubygems_compare, rubygems_is_valid};
