@@ -25,6 +25,12 @@
  * tagged with its nesting depth, so comparing is one walk over both strings
  * with a look-ahead for "is anything non-null still to come" (which is what
  * the trimming decides). Nothing is allocated.
+ *
+ * Two known differences from ComparableVersion: a sub-list that trimming
+ * leaves holding only its own sub-list stands for that sub-list, as the
+ * version-order specification and OSV's tooling have it ("1-ga-1" = "1-1";
+ * see cursor_enter()); and only ASCII letters are lower-cased and only ASCII
+ * digits are digits, where Java applies Unicode rules to both.
  */
 #include <assert.h>
 #include <string.h>
