@@ -163,7 +163,7 @@ def mutate(rng, s):
 def dpkg_status(s):
     """('error'|'warn-digit'|'warn-char'|'ok', stderr) for one string."""
     p = dpkg(s, "eq", s)
-    if p.returncode == 2 or "error" in p.stderr:
+    if p.returncode == 2 or "dpkg: error" in p.stderr:
         return "error", p.stderr.strip()
     if p.returncode != 0:
         die(f"dpkg --compare-versions {s!r} eq {s!r} exited {p.returncode}: {p.stderr}")
@@ -219,6 +219,9 @@ def dpkg_agrees(item):
     (a, b), got = item
     p = dpkg(a, DPKG_OP.get(got, "lt"), b)
     refused = p.returncode == 2 or "invalid character" in p.stderr
+    if not refused and "does not start with digit" in p.stderr:
+        # dpkg reports one warning per string: look behind the first one.
+        refused = not (dpkg_accepts(a) and dpkg_accepts(b))
     if p.returncode not in (0, 1, 2):
         die(f"dpkg --compare-versions {a!r} ? {b!r} exited {p.returncode}: {p.stderr}")
     if got == "!" or refused:
