@@ -218,8 +218,16 @@ static void test_version__data_kit_fixtures(void **state)
             version_pool pool = {NULL, 0, 0};
             size_t lines, failed;
 
+            /*
+             * Property checks draw from the hand-written files only: Maven and
+             * Packagist are not total orders in a few documented corners
+             * (docs/versions.md), and a generated file from a real package
+             * history could land on one by chance.
+             */
+            bool properties = strstr(name, "-generated") == NULL;
+
             failed = run_fixture(name, raw.ptr, raw.len, file_ecosystems[k].ecosystems[e],
-                                 &lines, &pool);
+                                 &lines, properties ? &pool : NULL);
             print_message("%-36s %-10s %5zu lines, %zu failed\n", name,
                           file_ecosystems[k].ecosystems[e], lines, failed);
             assert_true(lines > 0);
