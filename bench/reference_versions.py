@@ -40,7 +40,12 @@ def main():
         import rpm
 
         def cmp(a, b):
-            return rpm.labelCompare(rpm_split(a), rpm_split(b))
+            # rpm refuses a few of the fixture's odd strings; they still count
+            # as one attempted comparison, as in bench_version.
+            try:
+                return rpm.labelCompare(rpm_split(a), rpm_split(b))
+            except ValueError:
+                return 0
     else:
         sys.exit("unknown reference " + kind)
     done = 0

@@ -39,5 +39,11 @@ printf '%-34s %14s %14s %8.1fx\n' "python3-rpm labelCompare (RPM)" "$ref_rpm" "$
 if [ -x "$build/bench_cvss" ]; then
     echo
     echo "# CVSS vectors parsed and scored"
-    "$build/bench_cvss" "$data/cvss"
+    "$build/bench_cvss" "$data/cvss" "$seconds"
+fi
+
+if [ -x "$build/bench_purl" ]; then
+    echo
+    echo "# package URLs parsed (purl-spec test-suite inputs)"
+    "$build/bench_purl" "$data/purl/tests" "$seconds"
 fi

@@ -66,19 +66,29 @@ int vt_digits_cmp(const char *a, size_t alen, const char *b, size_t blen)
     }
     if (alen != blen)
         return alen < blen ? -1 : 1;
-    if (alen == 0)
-        return 0;
-    c = memcmp(a, b, alen);
-    return (c > 0) - (c < 0);
+    /*
+     * Version segments are a few bytes long: a plain loop beats a call to
+     * memcmp here, and this sits on every version comparison's hot path.
+     */
+    for (; alen; a++, b++, alen--) {
+        c = (unsigned char)*a - (unsigned char)*b;
+        if (c)
+            return c < 0 ? -1 : 1;
+    }
+    return 0;
 }
 
 int vt_bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
-    size_t n = alen < blen ? alen : blen;
-    int c = n ? memcmp(a, b, n) : 0;
+    size_t i, n = alen < blen ? alen : blen;
 
-    if (c)
-        return (c > 0) - (c < 0);
+    /* Short segments again: see vt_digits_cmp. */
+    for (i = 0; i < n; i++) {
+        int c = (unsigned char)a[i] - (unsigned char)b[i];
+
+        if (c)
+            return c < 0 ? -1 : 1;
+    }
     return (alen > blen) - (alen < blen);
 }
 
