@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "vulntrack/alloc.h"
+#include "vulntrack/arena.h"
 #include "vulntrack/buf.h"
 #include "vulntrack/json.h"
 #include "vulntrack/strparse.h"
@@ -210,6 +211,35 @@ static void test_core__error_table(void **state)
     assert_string_equal(err.msg, "");
 }
 
+static void test_core__arena_blocks_and_big_allocations(void **state)
+{
+    vt_arena a = VT_ARENA_INIT;
+    char *small, *big, *after;
+    int i;
+
+    (void)state;
+    a.block_size = 64;
+    small = vt_arena_strdup(&a, "abc");
+    assert_string_equal(small, "abc");
+    big = vt_arena_alloc(&a, 1000);
+    assert_non_null(big);
+    memset(big, 'x', 1000);
+    /* The big block went behind the current one, whose room is still used. */
+    after = vt_arena_strndup(&a, "defgh", 2);
+    assert_string_equal(after, "de");
+    assert_true(after > small && after < small + 64);
+    for (i = 0; i < 100; i++)
+        assert_non_null(vt_arena_alloc(&a, 24));
+    assert_string_equal(small, "abc");
+    assert_int_equal((uintptr_t)vt_arena_alloc(&a, 1) % _Alignof(max_align_t), 0);
+    vt_alloc_fail_after(0);
+    assert_null(vt_arena_alloc(&a, 4096));
+    vt_alloc_fail_after(-1);
+    vt_arena_dispose(&a);
+    vt_arena_dispose(&a);
+    assert_null(a.head);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_core__allocation_failure_injection),
         cmocka_unit_test(test_core__json_add_take_never_leaks),
         cmocka_unit_test(test_core__error_table),
+        cmocka_unit_test(test_core__arena_blocks_and_big_allocations),
     };
 
     vt_json_init();
