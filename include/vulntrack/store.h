@@ -1,0 +1,101 @@
+/*
+ * store.h - the only door to persistence. Callers see vulntrack types only;
+ * the SQLite backend (default, embedded, WAL) lives behind it, so that a
+ * PostgreSQL backend can be added without touching callers. The schema is
+ * created and upgraded by numbered migrations.
+ */
+#ifndef VULNTRACK_STORE_H
+#define VULNTRACK_STORE_H
+
+#include "common.h"
+#include "kev.h"
+#include "osv.h"
+
+typedef struct vt_store vt_store;
+
+/**
+ * The database path to use: `explicit_path` if not NULL, else $VULNTRACK_DB,
+ * else the per-user default ($XDG_DATA_HOME/vulntrack/vulntrack.db, or
+ * ~/.local/share/vulntrack/vulntrack.db). Returns a new string the caller
+ * frees with vt_free, or NULL on out of memory.
+ */
+VT_EXTERN char *vt_store_default_path(const char *explicit_path);
+
+/**
+ * Open (creating it and its directory if needed) and migrate the database at
+ * `path`. On success *out is a new store closed with vt_store_close.
+ * Returns 0, VT_EIO (err names the path and SQLite's message) or VT_ENOMEM.
+ */
+VT_EXTERN int vt_store_open(vt_store **out, const char *path, vt_error *err);
+
+/** Close the store; accepts NULL. */
+VT_EXTERN void vt_store_close(vt_store *s);
+
+/** Schema version after migrations (the number of the last migration applied). */
+VT_EXTERN int vt_store_schema_version(vt_store *s);
+
+/** Transactions: everything between begin and commit is one durable unit. */
+VT_EXTERN int vt_store_begin(vt_store *s, vt_error *err);
+VT_EXTERN int vt_store_commit(vt_store *s, vt_error *err);
+VT_EXTERN int vt_store_rollback(vt_store *s);
+
+typedef enum vt_upsert_outcome {
+    VT_UPSERT_INSERTED = 1,
+    VT_UPSERT_UPDATED,
+    VT_UPSERT_UNCHANGED, /* same or older `modified`: the stored record wins */
+} vt_upsert_outcome;
+
+/**
+ * Insert or update an advisory by id. `raw` is the record's JSON text, stored
+ * as it is; `adv` is its parse (for the index). A record whose `modified` is
+ * older than (or equal to) the stored one's does not replace it.
+ * Returns 0, VT_EIO or VT_ENOMEM.
+ */
+VT_EXTERN int vt_store_put_advisory(vt_store *s, const vt_advisory *adv, const char *raw,
+                                    size_t raw_len, vt_upsert_outcome *outcome, vt_error *err);
+
+/**
+ * Call `each` with the raw JSON of every advisory that has an affected entry
+ * for package `name` (already normalised, see vt_osv_normalize_name) in
+ * ecosystem `ecosystem_base` (the part before ':'). The text is valid only
+ * during the call. `each` may return a negative code to stop; it is passed up.
+ * Returns 0, VT_EIO or `each`'s code.
+ */
+VT_EXTERN int vt_store_find_advisories(vt_store *s, const char *ecosystem_base, const char *name,
+                                       int (*each)(void *ctx, const char *raw, size_t len),
+                                       void *ctx, vt_error *err);
+
+/** Fetch one advisory's raw JSON by id into a new string (vt_free). VT_ENOTFOUND if absent. */
+VT_EXTERN int vt_store_get_advisory(vt_store *s, const char *id, char **raw, size_t *len,
+                                    vt_error *err);
+
+/** Insert or replace a KEV entry (by CVE id). Returns 0, VT_EIO or VT_ENOMEM. */
+VT_EXTERN int vt_store_put_kev(vt_store *s, const vt_kev_entry *e, vt_error *err);
+
+/**
+ * Look up a CVE id in the KEV table. *found says whether it is there; when it
+ * is, `each` is called once with the entry (strings valid during the call).
+ * Returns 0 or VT_EIO.
+ */
+VT_EXTERN int vt_store_get_kev(vt_store *s, const char *cve, bool *found,
+                               void (*each)(void *ctx, const vt_kev_entry *e), void *ctx,
+                               vt_error *err);
+
+/** Record that `source` was imported at `at_ms` with these counts. */
+VT_EXTERN int vt_store_record_import(vt_store *s, const char *source, int64_t at_ms,
+                                     long imported, long updated, long unchanged, long skipped,
+                                     vt_error *err);
+
+/* One row of statistics, for `vulntrack db stats`. */
+typedef struct vt_store_stat {
+    const char *kind;  /* "ecosystem", "kev", "source" */
+    const char *name;  /* ecosystem name, "entries", or the source path */
+    long count;        /* advisories, KEV entries, or records imported */
+    const char *when;  /* for sources: last import time (RFC 3339); else NULL */
+} vt_store_stat;
+
+/** Call `each` for every statistics row (strings valid during the call). */
+VT_EXTERN int vt_store_stats(vt_store *s, void (*each)(void *ctx, const vt_store_stat *row),
+                             void *ctx, vt_error *err);
+
+#endif
