@@ -5,7 +5,7 @@
 set -eu
 
 # Build: compiler, CMake, pkg-config, and the libraries the code links.
-BUILD_PKGS="build-essential cmake pkg-config libcjson-dev libsodium-dev"
+BUILD_PKGS="build-essential cmake pkg-config libcjson-dev libsodium-dev libsqlite3-dev libarchive-dev"
 # Tests: cmocka for unit tests; Debian's python3 with the reference
 # implementations the differential tests compare against (dpkg ships with
 # Debian, rpm's comparison comes with python3-rpm, PEP 440 with
