@@ -1,0 +1,57 @@
+/*
+ * osv_names.c - the lookup key of a package name in an OSV ecosystem.
+ *
+ * Advisories and SBOM components must meet under one spelling of each
+ * package name, so the store indexes advisories by this key and the scanner
+ * looks components up by it. Only PyPI needs work: PEP 503 makes "Django",
+ * "django" and "zope.interface" / "zope_interface" / "zope-interface" the
+ * same project, and OSV records and SBOMs use every spelling. The other
+ * ecosystems' names are compared as written, because their registries treat
+ * them as exact (Go module paths, npm "@scope/name", Maven "group:artifact",
+ * distribution source package names).
+ */
+#include <assert.h>
+#include <string.h>
+
+#include "vulntrack/buf.h"
+#include "vulntrack/match.h"
+#include "vulntrack/strparse.h"
+
+/* True when the part of `ecosystem` before any ':' is exactly `base`. */
+static bool names_ecosystem_is(const char *ecosystem, const char *base)
+{
+    size_t n = strlen(base);
+
+    return strncmp(ecosystem, base, n) == 0 &&
+           (ecosystem[n] == '\0' || ecosystem[n] == ':');
+}
+
+/*
+ * PEP 503: lower case, and every run of '-', '_' and '.' becomes one '-'.
+ * The case folding is ASCII only because PyPI project names are ASCII.
+ */
+static int names_put_pep503(vt_buf *out, const char *name)
+{
+    bool in_run = false;
+    int error = 0;
+
+    for (; *name && error >= 0; name++) {
+        if (*name == '-' || *name == '_' || *name == '.') {
+            if (!in_run)
+                error = vt_buf_putc(out, '-');
+            in_run = true;
+            continue;
+        }
+        in_run = false;
+        error = vt_buf_putc(out, (char)vt_to_lower((unsigned char)*name));
+    }
+    return error;
+}
+
+int vt_osv_normalize_name(vt_buf *out, const char *ecosystem, const char *name)
+{
+    assert(out && name);
+    if (ecosystem && names_ecosystem_is(ecosystem, "PyPI"))
+        return names_put_pep503(out, name);
+    return vt_buf_puts(out, name);
+}
