@@ -88,8 +88,8 @@ VT_EXTERN int vt_store_record_import(vt_store *s, const char *source, int64_t at
 
 /* One row of statistics, for `vulntrack db stats`. */
 typedef struct vt_store_stat {
-    const char *kind;  /* "ecosystem", "kev", "source" */
-    const char *name;  /* ecosystem name, "entries", or the source path */
+    const char *kind;  /* "advisories", "ecosystem", "kev", "source" */
+    const char *name;  /* "total", ecosystem name, "entries", or the source path */
     long count;        /* advisories, KEV entries, or records imported */
     const char *when;  /* for sources: last import time (RFC 3339); else NULL */
 } vt_store_stat;
@@ -97,5 +97,13 @@ typedef struct vt_store_stat {
 /** Call `each` for every statistics row (strings valid during the call). */
 VT_EXTERN int vt_store_stats(vt_store *s, void (*each)(void *ctx, const vt_store_stat *row),
                              void *ctx, vt_error *err);
+
+/**
+ * Like vt_store_put_kev, and say what happened: inserted, updated (some
+ * field differs) or unchanged (every field equal). `outcome` may be NULL.
+ * Returns 0, VT_EIO or VT_ENOMEM.
+ */
+VT_EXTERN int vt_store_upsert_kev(vt_store *s, const vt_kev_entry *e,
+                                  vt_upsert_outcome *outcome, vt_error *err);
 
 #endif

@@ -1,0 +1,910 @@
+/*
+ * store_sqlite.c - the SQLite backend behind store.h.
+ *
+ * One database file in WAL mode, so that a scan can read while an import
+ * writes. Every statement the store runs more than once is prepared on first
+ * use and kept in the vt_store: a bulk import runs the same handful of
+ * statements tens of thousands of times, and parsing SQL each time would
+ * cost more than the inserts themselves. sqlite3 types never leave this
+ * file, so a PostgreSQL backend can implement store.h alone.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "store_internal.h"
+#include "vulntrack/alloc.h"
+#include "vulntrack/buf.h"
+#include "vulntrack/match.h"
+#include "vulntrack/store.h"
+
+/* Milliseconds. How long a writer waits for another one before giving up. */
+#define STORE_BUSY_TIMEOUT_MS 10000
+
+enum store_stmt {
+    ST_SAVEPOINT,
+    ST_RELEASE,
+    ST_ROLLBACK_TO,
+    ST_ADV_MODIFIED,
+    ST_ADV_INSERT,
+    ST_ADV_UPDATE,
+    ST_PKG_DELETE,
+    ST_PKG_INSERT,
+    ST_ECO_DELETE,
+    ST_ECO_INSERT,
+    ST_ALIAS_DELETE,
+    ST_ALIAS_INSERT,
+    ST_FIND,
+    ST_GET,
+    ST_KEV_GET,
+    ST_KEV_PUT,
+    ST_IMPORT_INSERT,
+    ST_COUNT
+};
+
+static const char *const store_sql[ST_COUNT] = {
+    [ST_SAVEPOINT] = "SAVEPOINT vt_put",
+    [ST_RELEASE] = "RELEASE vt_put",
+    [ST_ROLLBACK_TO] = "ROLLBACK TO vt_put",
+    [ST_ADV_MODIFIED] = "SELECT modified_ms FROM advisories WHERE id = ?1",
+    [ST_ADV_INSERT] = "INSERT INTO advisories (id, modified_ms, modified, withdrawn, "
+                      "raw, imported_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_ADV_UPDATE] = "UPDATE advisories SET modified_ms = ?2, modified = ?3, "
+                      "withdrawn = ?4, raw = ?5, imported_at_ms = ?6 WHERE id = ?1",
+    [ST_PKG_DELETE] = "DELETE FROM advisory_packages WHERE advisory_id = ?1",
+    [ST_PKG_INSERT] = "INSERT OR IGNORE INTO advisory_packages "
+                      "(ecosystem_base, name_key, advisory_id) VALUES (?1, ?2, ?3)",
+    [ST_ECO_DELETE] = "DELETE FROM advisory_ecosystems WHERE advisory_id = ?1",
+    [ST_ECO_INSERT] = "INSERT OR IGNORE INTO advisory_ecosystems (advisory_id, ecosystem) "
+                      "VALUES (?1, ?2)",
+    [ST_ALIAS_DELETE] = "DELETE FROM aliases WHERE advisory_id = ?1",
+    [ST_ALIAS_INSERT] = "INSERT OR IGNORE INTO aliases (alias, advisory_id) VALUES (?1, ?2)",
+    [ST_FIND] = "SELECT a.raw FROM advisory_packages p JOIN advisories a "
+                "ON a.id = p.advisory_id WHERE p.ecosystem_base = ?1 AND p.name_key = ?2 "
+                "ORDER BY a.id",
+    [ST_GET] = "SELECT raw FROM advisories WHERE id = ?1",
+    [ST_KEV_GET] = "SELECT cve, vendor, product, name, date_added, due_date, ransomware, "
+                   "required_action FROM kev WHERE cve = ?1",
+    [ST_KEV_PUT] = "INSERT OR REPLACE INTO kev (cve, vendor, product, name, date_added, "
+                   "due_date, ransomware, required_action) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [ST_IMPORT_INSERT] = "INSERT INTO imports (source, at_ms, imported, updated, unchanged, "
+                         "skipped) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+};
+
+struct vt_store {
+    sqlite3 *db;
+    char *path;
+    int schema_version;
+    sqlite3_stmt *stmts[ST_COUNT];
+    vt_buf base; /* scratch: an ecosystem without its release */
+    vt_buf key;  /* scratch: a normalised package name */
+};
+
+/* The wall clock in milliseconds since the epoch, for bookkeeping columns. */
+static int64_t store_now_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Report SQLite's last error on `s` as VT_EIO (VT_ENOMEM when it ran out). */
+static int store_fail(vt_store *s, vt_error *err, const char *what)
+{
+    int rc = sqlite3_errcode(s->db);
+    int code = (rc & 0xff) == SQLITE_NOMEM ? VT_ENOMEM : VT_EIO;
+
+    return vt_error_set(err, code, 0, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+/* Run SQL without results (pragmas, transaction control, migrations). */
+static int store_exec(vt_store *s, const char *sql, vt_error *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(s, err, sql);
+    return 0;
+}
+
+/* The cached statement `id`, prepared on first use. */
+static int store_stmt(vt_store *s, enum store_stmt id, sqlite3_stmt **out, vt_error *err)
+{
+    *out = s->stmts[id];
+    if (*out)
+        return 0;
+    if (sqlite3_prepare_v3(s->db, store_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmts[id],
+                           NULL) != SQLITE_OK)
+        return store_fail(s, err, "preparing a statement");
+    *out = s->stmts[id];
+    return 0;
+}
+
+/* Make `st` ready for its next use; the bound strings are forgotten. */
+static void store_done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int store_step_done(vt_store *s, sqlite3_stmt *st, vt_error *err, const char *what)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        /* sqlite3_reset returns the statement's error, which keeps the message. */
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return store_fail(s, err, what);
+    }
+    store_done(st);
+    return 0;
+}
+
+/* Bind a string that may be NULL; the text must outlive the step. */
+static int store_bind_str(sqlite3_stmt *st, int i, const char *v)
+{
+    if (!v)
+        return sqlite3_bind_null(st, i);
+    return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+/* Run a statement that takes one text parameter and returns nothing. */
+static int store_run1(vt_store *s, enum store_stmt id, const char *a, vt_error *err)
+{
+    sqlite3_stmt *st;
+    int error = store_stmt(s, id, &st, err);
+
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, a) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    return store_step_done(s, st, err, store_sql[id]);
+}
+
+/* Run a statement that takes two text parameters and returns nothing. */
+static int store_run2(vt_store *s, enum store_stmt id, const char *a, const char *b,
+                      vt_error *err)
+{
+    sqlite3_stmt *st;
+    int error = store_stmt(s, id, &st, err);
+
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, a) != SQLITE_OK || store_bind_str(st, 2, b) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    return store_step_done(s, st, err, store_sql[id]);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Paths */
+
+char *vt_store_default_path(const char *explicit_path)
+{
+    vt_buf b = VT_BUF_INIT;
+    const char *env;
+    int error;
+
+    if (explicit_path)
+        return vt_strdup(explicit_path);
+    env = getenv("VULNTRACK_DB");
+    if (env && *env)
+        return vt_strdup(env);
+    /* The XDG base directory specification says relative values are to be
+     * ignored, so only an absolute XDG_DATA_HOME counts. */
+    env = getenv("XDG_DATA_HOME");
+    if (env && env[0] == '/') {
+        error = vt_buf_printf(&b, "%s/vulntrack/vulntrack.db", env);
+    } else {
+        env = getenv("HOME");
+        if (env && *env)
+            error = vt_buf_printf(&b, "%s/.local/share/vulntrack/vulntrack.db", env);
+        else
+            error = vt_buf_puts(&b, "vulntrack.db");
+    }
+    if (error < 0) {
+        vt_buf_dispose(&b);
+        return NULL;
+    }
+    return vt_buf_detach(&b);
+}
+
+/*
+ * Create the directories above `path` that do not exist yet, like
+ * `mkdir -p $(dirname path)`, so the per-user default works on first use.
+ */
+static int store_make_parents(const char *path, vt_error *err)
+{
+    char *copy = vt_strdup(path);
+    struct stat st;
+    char *p;
+    int error = 0;
+
+    if (!copy)
+        return vt_error_set(err, VT_ENOMEM, 0, "out of memory");
+    for (p = copy + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (stat(copy, &st) != 0) {
+            if (mkdir(copy, 0700) != 0 && errno != EEXIST) {
+                error = vt_error_set(err, VT_EIO, 0, "%s: cannot create directory %s: %s",
+                                     path, copy, strerror(errno));
+                goto out;
+            }
+        } else if (!S_ISDIR(st.st_mode)) {
+            error = vt_error_set(err, VT_EIO, 0, "%s: %s is not a directory", path, copy);
+            goto out;
+        }
+        *p = '/';
+    }
+out:
+    vt_free(copy);
+    return error;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Opening and migrations */
+
+static int store_user_version(vt_store *s, int *out, vt_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, err, "reading the schema version");
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return store_fail(s, err, "reading the schema version");
+    }
+    *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/*
+ * Apply migrations one by one, each in its own IMMEDIATE transaction. The
+ * version is read again inside the transaction, so two processes opening a
+ * new database at once do not both run migration 1.
+ */
+static int store_migrate(vt_store *s, vt_error *err)
+{
+    vt_buf sql = VT_BUF_INIT;
+    int version = 0, error = 0;
+    bool in_tx = false;
+
+    for (;;) {
+        error = store_exec(s, "BEGIN IMMEDIATE", err);
+        if (error < 0)
+            goto out;
+        in_tx = true;
+        error = store_user_version(s, &version, err);
+        if (error < 0)
+            goto out;
+        if (version < 0 || (size_t)version > vt__store_migration_count) {
+            error = vt_error_set(err, VT_EIO, 0,
+                                 "%s: schema version %d is newer than this vulntrack "
+                                 "knows (%zu); upgrade vulntrack",
+                                 s->path, version, vt__store_migration_count);
+            goto out;
+        }
+        if ((size_t)version == vt__store_migration_count)
+            break;
+        error = store_exec(s, vt__store_migrations[version], err);
+        if (error < 0)
+            goto out;
+        vt_buf_clear(&sql);
+        error = vt_buf_printf(&sql,
+                              "INSERT INTO schema_version (version, applied_at_ms) "
+                              "VALUES (%d, %lld); PRAGMA user_version = %d;",
+                              version + 1, (long long)store_now_ms(), version + 1);
+        if (error < 0) {
+            vt_error_set(err, error, 0, "%s", vt_strerror(error));
+            goto out;
+        }
+        error = store_exec(s, sql.ptr, err);
+        if (error < 0)
+            goto out;
+        error = store_exec(s, "COMMIT", err);
+        if (error < 0)
+            goto out;
+        in_tx = false;
+    }
+    error = store_exec(s, "COMMIT", err);
+    if (error < 0)
+        goto out;
+    in_tx = false;
+    s->schema_version = version;
+out:
+    if (in_tx)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    vt_buf_dispose(&sql);
+    return error;
+}
+
+int vt_store_open(vt_store **out, const char *path, vt_error *err)
+{
+    vt_store *s = NULL;
+    int error = 0, rc;
+
+    assert(out && path);
+    *out = NULL;
+    s = vt_calloc(1, sizeof(*s));
+    if (!s)
+        return vt_error_set(err, VT_ENOMEM, 0, "out of memory");
+    vt_buf_init(&s->base, 0);
+    vt_buf_init(&s->key, 0);
+    s->path = vt_strdup(path);
+    if (!s->path) {
+        error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
+        goto out;
+    }
+    if (strcmp(path, ":memory:") != 0) {
+        error = store_make_parents(path, err);
+        if (error < 0)
+            goto out;
+    }
+    rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        if (!s->db) {
+            error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
+            goto out;
+        }
+        error = store_fail(s, err, "cannot open");
+        goto out;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+    /* WAL lets readers run beside one writer. With WAL, synchronous=NORMAL
+     * still never corrupts the file; a power cut can only lose the last
+     * commits, and it makes bulk imports much cheaper. */
+    error = store_exec(s, "PRAGMA journal_mode = WAL", err);
+    if (error < 0)
+        goto out;
+    error = store_exec(s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", err);
+    if (error < 0)
+        goto out;
+    error = store_migrate(s, err);
+    if (error < 0)
+        goto out;
+    *out = s;
+    s = NULL;
+out:
+    vt_store_close(s);
+    return error;
+}
+
+void vt_store_close(vt_store *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    for (i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->stmts[i]);
+    /* sqlite3_close_v2 with no statement left open closes at once; a
+     * transaction still open is rolled back by SQLite. */
+    sqlite3_close_v2(s->db);
+    vt_buf_dispose(&s->base);
+    vt_buf_dispose(&s->key);
+    vt_free(s->path);
+    vt_free(s);
+}
+
+int vt_store_schema_version(vt_store *s)
+{
+    return s->schema_version;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Transactions */
+
+int vt_store_begin(vt_store *s, vt_error *err)
+{
+    /* IMMEDIATE takes the write lock now, so a transaction that only reads
+     * first cannot fail later with SQLITE_BUSY on its first write. */
+    return store_exec(s, "BEGIN IMMEDIATE", err);
+}
+
+int vt_store_commit(vt_store *s, vt_error *err)
+{
+    return store_exec(s, "COMMIT", err);
+}
+
+int vt_store_rollback(vt_store *s)
+{
+    if (sqlite3_get_autocommit(s->db))
+        return 0;
+    if (sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+        return VT_EIO;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Advisories */
+
+/* s->base = the ecosystem without its release suffix ("Debian:12" -> "Debian"). */
+static int store_set_base(vt_store *s, const char *ecosystem)
+{
+    const char *colon = strchr(ecosystem, ':');
+
+    vt_buf_clear(&s->base);
+    return vt_buf_put(&s->base, ecosystem,
+                      colon ? (size_t)(colon - ecosystem) : strlen(ecosystem));
+}
+
+static bool store_affected_has_git(const vt_osv_affected *a)
+{
+    size_t i;
+
+    for (i = 0; i < a->nranges; i++)
+        if (a->ranges[i].type == VT_OSV_RANGE_GIT)
+            return true;
+    return false;
+}
+
+/* The lookup rows of one advisory: packages, ecosystems and aliases. */
+static int store_put_index(vt_store *s, const vt_advisory *adv, vt_error *err)
+{
+    size_t i;
+    int error = 0;
+
+    for (i = 0; i < adv->naffected; i++) {
+        const vt_osv_affected *a = &adv->affected[i];
+        sqlite3_stmt *st;
+
+        if (!a->ecosystem || !a->name) {
+            /* osv.dev files package-less records with commit ranges under
+             * "GIT"; they cannot be found by name, only counted. */
+            if (store_affected_has_git(a))
+                error = store_run2(s, ST_ECO_INSERT, adv->id, "GIT", err);
+            if (error < 0)
+                return error;
+            continue;
+        }
+        error = store_set_base(s, a->ecosystem);
+        if (error >= 0) {
+            vt_buf_clear(&s->key);
+            error = vt_osv_normalize_name(&s->key, a->ecosystem, a->name);
+        }
+        if (error < 0)
+            return vt_error_set(err, error, 0, "%s", vt_strerror(error));
+        error = store_stmt(s, ST_PKG_INSERT, &st, err);
+        if (error < 0)
+            return error;
+        if (sqlite3_bind_text64(st, 1, s->base.ptr, s->base.len, SQLITE_STATIC, SQLITE_UTF8) !=
+                SQLITE_OK ||
+            sqlite3_bind_text64(st, 2, s->key.ptr, s->key.len, SQLITE_STATIC, SQLITE_UTF8) !=
+                SQLITE_OK ||
+            store_bind_str(st, 3, adv->id) != SQLITE_OK) {
+            store_done(st);
+            return store_fail(s, err, "binding");
+        }
+        error = store_step_done(s, st, err, "indexing a package");
+        if (error < 0)
+            return error;
+        error = store_run2(s, ST_ECO_INSERT, adv->id, s->base.ptr, err);
+        if (error < 0)
+            return error;
+    }
+    for (i = 0; i < adv->naliases; i++) {
+        error = store_run2(s, ST_ALIAS_INSERT, adv->aliases[i], adv->id, err);
+        if (error < 0)
+            return error;
+    }
+    return 0;
+}
+
+/* Insert (update = false) or update the advisories row itself. */
+static int store_write_advisory(vt_store *s, const vt_advisory *adv, const char *raw,
+                                size_t raw_len, bool update, vt_error *err)
+{
+    sqlite3_stmt *st;
+    int error = store_stmt(s, update ? ST_ADV_UPDATE : ST_ADV_INSERT, &st, err);
+
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, adv->id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, adv->modified_ms) != SQLITE_OK ||
+        store_bind_str(st, 3, adv->modified ? adv->modified : "") != SQLITE_OK ||
+        store_bind_str(st, 4, adv->withdrawn) != SQLITE_OK ||
+        sqlite3_bind_text64(st, 5, raw, raw_len, SQLITE_STATIC, SQLITE_UTF8) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 6, store_now_ms()) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    return store_step_done(s, st, err, update ? "updating an advisory" : "inserting an advisory");
+}
+
+/*
+ * The body of vt_store_put_advisory, run inside a savepoint so that a
+ * failure half-way leaves neither a row without its index nor stale index
+ * rows, whether or not the caller has a transaction open.
+ */
+static int store_put_advisory_body(vt_store *s, const vt_advisory *adv, const char *raw,
+                                   size_t raw_len, vt_upsert_outcome *outcome, vt_error *err)
+{
+    sqlite3_stmt *st;
+    bool exists = false;
+    int64_t stored_ms = 0;
+    int error, rc;
+
+    error = store_stmt(s, ST_ADV_MODIFIED, &st, err);
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, adv->id) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        exists = true;
+        stored_ms = sqlite3_column_int64(st, 0);
+    } else if (rc != SQLITE_DONE) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return store_fail(s, err, "looking up an advisory");
+    }
+    store_done(st);
+
+    if (exists && adv->modified_ms <= stored_ms) {
+        *outcome = VT_UPSERT_UNCHANGED;
+        return 0;
+    }
+    if (exists) {
+        error = store_run1(s, ST_PKG_DELETE, adv->id, err);
+        if (error >= 0)
+            error = store_run1(s, ST_ECO_DELETE, adv->id, err);
+        if (error >= 0)
+            error = store_run1(s, ST_ALIAS_DELETE, adv->id, err);
+        if (error < 0)
+            return error;
+    }
+    error = store_write_advisory(s, adv, raw, raw_len, exists, err);
+    if (error < 0)
+        return error;
+    error = store_put_index(s, adv, err);
+    if (error < 0)
+        return error;
+    *outcome = exists ? VT_UPSERT_UPDATED : VT_UPSERT_INSERTED;
+    return 0;
+}
+
+int vt_store_put_advisory(vt_store *s, const vt_advisory *adv, const char *raw, size_t raw_len,
+                          vt_upsert_outcome *outcome, vt_error *err)
+{
+    sqlite3_stmt *st;
+    vt_upsert_outcome result = VT_UPSERT_UNCHANGED;
+    int error;
+
+    assert(s && adv && adv->id && raw);
+    error = store_stmt(s, ST_SAVEPOINT, &st, err);
+    if (error < 0)
+        return error;
+    error = store_step_done(s, st, err, "starting a savepoint");
+    if (error < 0)
+        return error;
+    error = store_put_advisory_body(s, adv, raw, raw_len, &result, err);
+    if (error < 0) {
+        if (store_stmt(s, ST_ROLLBACK_TO, &st, NULL) == 0)
+            store_step_done(s, st, NULL, "rolling back a savepoint");
+    }
+    /* RELEASE after ROLLBACK TO closes the savepoint in both cases. */
+    if (store_stmt(s, ST_RELEASE, &st, error < 0 ? NULL : err) == 0) {
+        int released = store_step_done(s, st, error < 0 ? NULL : err, "releasing a savepoint");
+
+        if (error >= 0)
+            error = released;
+    }
+    if (error >= 0 && outcome)
+        *outcome = result;
+    return error;
+}
+
+int vt_store_find_advisories(vt_store *s, const char *ecosystem_base, const char *name,
+                             int (*each)(void *ctx, const char *raw, size_t len), void *ctx,
+                             vt_error *err)
+{
+    sqlite3_stmt *st;
+    int error, rc;
+
+    assert(s && ecosystem_base && name && each);
+    error = store_stmt(s, ST_FIND, &st, err);
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, ecosystem_base) != SQLITE_OK ||
+        store_bind_str(st, 2, name) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *raw = (const char *)sqlite3_column_text(st, 0);
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
+
+        if (!raw) {
+            store_done(st);
+            return vt_error_set(err, VT_ENOMEM, 0, "out of memory");
+        }
+        error = each(ctx, raw, len);
+        if (error < 0) {
+            store_done(st);
+            return error;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return store_fail(s, err, "finding advisories");
+    }
+    store_done(st);
+    return 0;
+}
+
+int vt_store_get_advisory(vt_store *s, const char *id, char **raw, size_t *len, vt_error *err)
+{
+    sqlite3_stmt *st;
+    int error, rc;
+
+    assert(s && id && raw);
+    *raw = NULL;
+    if (len)
+        *len = 0;
+    error = store_stmt(s, ST_GET, &st, err);
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, id) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        store_done(st);
+        return vt_error_set(err, VT_ENOTFOUND, 0, "no advisory '%s'", id);
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return store_fail(s, err, "reading an advisory");
+    }
+    {
+        const char *text = (const char *)sqlite3_column_text(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+
+        *raw = text ? vt_strndup(text, n) : NULL;
+        if (*raw && len)
+            *len = n;
+    }
+    store_done(st);
+    if (!*raw)
+        return vt_error_set(err, VT_ENOMEM, 0, "out of memory");
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* KEV */
+
+static bool store_same(const char *a, const unsigned char *b)
+{
+    if (!a || !b)
+        return !a && !b;
+    return strcmp(a, (const char *)b) == 0;
+}
+
+int vt_store_upsert_kev(vt_store *s, const vt_kev_entry *e, vt_upsert_outcome *outcome,
+                        vt_error *err)
+{
+    sqlite3_stmt *st;
+    bool exists = false, same = false;
+    int error, rc;
+
+    assert(s && e && e->cve);
+    /* Catalogue entries carry no modification time, so an entry whose
+     * fields are all equal is "unchanged" and anything else replaces it. */
+    error = store_stmt(s, ST_KEV_GET, &st, err);
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, e->cve) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        exists = true;
+        same = store_same(e->vendor, sqlite3_column_text(st, 1)) &&
+               store_same(e->product, sqlite3_column_text(st, 2)) &&
+               store_same(e->name, sqlite3_column_text(st, 3)) &&
+               store_same(e->date_added, sqlite3_column_text(st, 4)) &&
+               store_same(e->due_date, sqlite3_column_text(st, 5)) &&
+               store_same(e->ransomware, sqlite3_column_text(st, 6)) &&
+               store_same(e->required_action, sqlite3_column_text(st, 7));
+    } else if (rc != SQLITE_DONE) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return store_fail(s, err, "looking up a KEV entry");
+    }
+    store_done(st);
+    if (same) {
+        if (outcome)
+            *outcome = VT_UPSERT_UNCHANGED;
+        return 0;
+    }
+    error = store_stmt(s, ST_KEV_PUT, &st, err);
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, e->cve) != SQLITE_OK ||
+        store_bind_str(st, 2, e->vendor) != SQLITE_OK ||
+        store_bind_str(st, 3, e->product) != SQLITE_OK ||
+        store_bind_str(st, 4, e->name) != SQLITE_OK ||
+        store_bind_str(st, 5, e->date_added) != SQLITE_OK ||
+        store_bind_str(st, 6, e->due_date) != SQLITE_OK ||
+        store_bind_str(st, 7, e->ransomware) != SQLITE_OK ||
+        store_bind_str(st, 8, e->required_action) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    error = store_step_done(s, st, err, "storing a KEV entry");
+    if (error < 0)
+        return error;
+    if (outcome)
+        *outcome = exists ? VT_UPSERT_UPDATED : VT_UPSERT_INSERTED;
+    return 0;
+}
+
+int vt_store_put_kev(vt_store *s, const vt_kev_entry *e, vt_error *err)
+{
+    return vt_store_upsert_kev(s, e, NULL, err);
+}
+
+int vt_store_get_kev(vt_store *s, const char *cve, bool *found,
+                     void (*each)(void *ctx, const vt_kev_entry *e), void *ctx, vt_error *err)
+{
+    sqlite3_stmt *st;
+    int error, rc;
+
+    assert(s && cve && found);
+    *found = false;
+    error = store_stmt(s, ST_KEV_GET, &st, err);
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, cve) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        vt_kev_entry e;
+
+        *found = true;
+        e.cve = (const char *)sqlite3_column_text(st, 0);
+        e.vendor = (const char *)sqlite3_column_text(st, 1);
+        e.product = (const char *)sqlite3_column_text(st, 2);
+        e.name = (const char *)sqlite3_column_text(st, 3);
+        e.date_added = (const char *)sqlite3_column_text(st, 4);
+        e.due_date = (const char *)sqlite3_column_text(st, 5);
+        e.ransomware = (const char *)sqlite3_column_text(st, 6);
+        e.required_action = (const char *)sqlite3_column_text(st, 7);
+        if (each)
+            each(ctx, &e);
+    } else if (rc != SQLITE_DONE) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return store_fail(s, err, "looking up a KEV entry");
+    }
+    store_done(st);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Import log and statistics */
+
+int vt_store_record_import(vt_store *s, const char *source, int64_t at_ms, long imported,
+                           long updated, long unchanged, long skipped, vt_error *err)
+{
+    sqlite3_stmt *st;
+    int error;
+
+    assert(s && source);
+    error = store_stmt(s, ST_IMPORT_INSERT, &st, err);
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, source) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, at_ms) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, imported) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, updated) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 5, unchanged) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 6, skipped) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    return store_step_done(s, st, err, "recording an import");
+}
+
+/* Milliseconds since the epoch as RFC 3339 UTC with seconds. */
+static void store_format_time(char out[32], int64_t ms)
+{
+    time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    struct tm tm;
+
+    if (!gmtime_r(&t, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        memcpy(out, "?", 2);
+}
+
+/*
+ * Run one statistics query whose rows are (name, count[, at_ms]) and report
+ * each as a row of `kind`.
+ */
+static int store_stats_query(vt_store *s, const char *kind, const char *sql,
+                             void (*each)(void *ctx, const vt_store_stat *row), void *ctx,
+                             vt_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, err, "reading statistics");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        vt_store_stat row;
+        char when[32];
+
+        row.kind = kind;
+        row.name = (const char *)sqlite3_column_text(st, 0);
+        row.count = (long)sqlite3_column_int64(st, 1);
+        row.when = NULL;
+        if (sqlite3_column_count(st) > 2) {
+            store_format_time(when, sqlite3_column_int64(st, 2));
+            row.when = when;
+        }
+        if (!row.name)
+            row.name = "";
+        each(ctx, &row);
+    }
+    if (rc != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return store_fail(s, err, "reading statistics");
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int vt_store_stats(vt_store *s, void (*each)(void *ctx, const vt_store_stat *row), void *ctx,
+                   vt_error *err)
+{
+    int error;
+
+    assert(s && each);
+    error = store_stats_query(s, "advisories", "SELECT 'total', count(*) FROM advisories",
+                              each, ctx, err);
+    if (error >= 0)
+        error = store_stats_query(s, "ecosystem",
+                                  "SELECT ecosystem, count(*) FROM advisory_ecosystems "
+                                  "GROUP BY ecosystem "
+                                  "UNION ALL "
+                                  "SELECT '(no package)', count(*) FROM advisories a "
+                                  "WHERE NOT EXISTS (SELECT 1 FROM advisory_ecosystems e "
+                                  "WHERE e.advisory_id = a.id) HAVING count(*) > 0 "
+                                  "ORDER BY 1",
+                                  each, ctx, err);
+    if (error >= 0)
+        error = store_stats_query(s, "kev", "SELECT 'entries', count(*) FROM kev", each, ctx,
+                                  err);
+    if (error >= 0)
+        error = store_stats_query(s, "source",
+                                  "SELECT source, imported + updated + unchanged, at_ms "
+                                  "FROM imports WHERE id IN "
+                                  "(SELECT max(id) FROM imports GROUP BY source) "
+                                  "ORDER BY source",
+                                  each, ctx, err);
+    return error;
+}
