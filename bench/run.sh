@@ -47,3 +47,7 @@ if [ -x "$build/bench_purl" ]; then
     echo "# package URLs parsed (purl-spec test-suite inputs)"
     "$build/bench_purl" "$data/purl/tests" "$seconds"
 fi
+
+echo
+echo "# scan and db import against the shared advisories (bench/run_scan.sh)"
+"$here/run_scan.sh" "$build"
