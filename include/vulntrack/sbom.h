@@ -9,6 +9,7 @@
 #define VULNTRACK_SBOM_H
 
 #include "common.h"
+#include "jsonschema.h"
 
 typedef enum vt_sbom_format {
     VT_SBOM_CYCLONEDX = 1,
@@ -38,9 +39,17 @@ typedef struct vt_sbom {
     const char *spec_version;   /* "1.5", "SPDX-2.3" as written */
     const char *serial_number;  /* CycloneDX serialNumber / SPDX documentNamespace, or NULL */
     const char *name;           /* metadata.component.name / SPDX name, or NULL */
-    const vt_sbom_component *components; /* every component, nested ones flattened depth-first */
+    /*
+     * Every component, nested ones flattened depth-first in document order.
+     * For CycloneDX, metadata.component (the subject of the BOM) comes first
+     * with is_metadata set, followed by its own nested components (also
+     * is_metadata), then /components. ncomponents counts them all; "the
+     * document's component count" as SBOM tools and the data kit give it is
+     * the number with is_metadata false. SPDX packages are never is_metadata.
+     */
+    const vt_sbom_component *components;
     size_t ncomponents;
-    const vt_sbom_dependency *dependencies; /* CycloneDX dependencies / SPDX DEPENDS_ON and CONTAINS relationships */
+    const vt_sbom_dependency *dependencies; /* CycloneDX dependencies / SPDX DEPENDS_ON and CONTAINS relationships (and their inverses, see spdx.c) */
     size_t ndependencies;
 } vt_sbom;
 
@@ -60,5 +69,21 @@ VT_EXTERN void vt_sbom_free(vt_sbom *sbom);
 
 /** "CycloneDX" or "SPDX"; static. */
 VT_EXTERN const char *vt_sbom_format_name(vt_sbom_format f);
+
+/**
+ * Validate the SBOM s[0..len) against the JSON schema of its format and
+ * version, read from `schema_dir` (the project's data/schemas folder):
+ * cyclonedx/bom-<specVersion>.schema.json (with spdx.schema.json and
+ * jsf-0.82.schema.json beside it), spdx/v2.2.2/spdx-schema.json for SPDX-2.2
+ * and spdx/v2.3.1/spdx-schema.json for SPDX-2.3. `errors` (initialised with
+ * VT_JSONSCHEMA_ERRORS_INIT, disposed by the caller) receives one entry per
+ * violation, with the instance's JSON pointer. Returns 0 when the document is
+ * valid; VT_EINVALID when it is not (errors->count > 0, err->msg names the
+ * first) or is not JSON (errors->count == 0, err->offset); VT_EUNSUPPORTED
+ * when no schema is known for it; VT_EIO when the schema cannot be read;
+ * VT_ENOMEM.
+ */
+VT_EXTERN int vt_sbom_validate(const char *s, size_t len, const char *schema_dir,
+                               vt_jsonschema_errors *errors, vt_error *err);
 
 #endif

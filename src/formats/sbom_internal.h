@@ -1,0 +1,44 @@
+/*
+ * sbom_internal.h - what the SBOM readers share: the arena-owning document
+ * behind a vt_sbom, and the typed accessors that turn a wrong JSON type into
+ * an error naming its JSON pointer.
+ */
+#ifndef VT_SBOM_INTERNAL_H
+#define VT_SBOM_INTERNAL_H
+
+#include <cjson/cJSON.h>
+
+#include "vulntrack/arena.h"
+#include "vulntrack/buf.h"
+#include "vulntrack/sbom.h"
+
+/* The public struct comes first, so a vt_sbom * is also a vt__sbom_doc *. */
+typedef struct vt__sbom_doc {
+    vt_sbom pub;
+    vt_arena arena;
+} vt__sbom_doc;
+
+/*
+ * Read an optional string member `key` of `obj` into the arena: *out is NULL
+ * when the member is absent or JSON null. `where` is the JSON pointer of
+ * `obj`. Returns 0, VT_EINVALID (another type) or VT_ENOMEM.
+ */
+int vt__sbom_opt_str(const char **out, vt_arena *a, const cJSON *obj, const char *key,
+                     const char *where, vt_error *err);
+
+/*
+ * The member `key` of `obj` when it is an array (*out NULL when absent or
+ * null). Returns 0 or VT_EINVALID naming `where`/`key`.
+ */
+int vt__sbom_opt_array(const cJSON **out, const cJSON *obj, const char *key, const char *where,
+                       vt_error *err);
+
+/* Same for an object member. */
+int vt__sbom_opt_object(const cJSON **out, const cJSON *obj, const char *key, const char *where,
+                        vt_error *err);
+
+/* Fill a CycloneDX / SPDX document from its parsed JSON root (an object). */
+int vt__cyclonedx_read(vt__sbom_doc *d, const cJSON *root, vt_error *err);
+int vt__spdx_read(vt__sbom_doc *d, const cJSON *root, vt_error *err);
+
+#endif
