@@ -1,0 +1,771 @@
+/*
+ * scan.c - check every component of an SBOM against the advisory store.
+ *
+ * The work per component is kept small because SBOMs have tens of thousands
+ * of components that share far fewer packages: the store is asked once per
+ * distinct (ecosystem, name), each advisory text is parsed once per scan (an
+ * AlmaLinux advisory names dozens of binary packages, so the same text comes
+ * back for many lookups), and the per-advisory facts (CVSS scores, grade, KEV
+ * entry) are computed once with it. Only matching is per component.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vulntrack/alloc.h"
+#include "vulntrack/arena.h"
+#include "vulntrack/cvss.h"
+#include "vulntrack/json.h"
+#include "vulntrack/match.h"
+#include "vulntrack/osv.h"
+#include "vulntrack/purl.h"
+#include "vulntrack/scan.h"
+
+/* ------------------------------------------------------------------------ */
+/* Caches                                                                   */
+
+/* An advisory read from the store, parsed, with what every finding needs. */
+typedef struct adv_entry {
+    uint64_t hash;
+    const char *raw; /* a copy of the stored text, to tell texts apart exactly */
+    size_t raw_len;
+    vt_advisory *adv; /* NULL when the stored text no longer parses */
+    vt_scan_cvss *cvss;
+    size_t ncvss;
+    int best_score10;
+    vt_grade grade;
+    const vt_scan_kev *kev;
+} adv_entry;
+
+/* The advisories of one (ecosystem base, normalised name). */
+typedef struct pkg_entry {
+    uint64_t hash;
+    const char *key; /* "ecosystem\0name", key_len bytes */
+    size_t key_len;
+    adv_entry **advs;
+    size_t nadvs;
+} pkg_entry;
+
+/* Open addressing, linear probing; `slots` is a power of two or 0. */
+typedef struct table {
+    void **slots;
+    size_t nslots, used;
+} table;
+
+struct vt_scan {
+    vt_store *store;
+    vt_arena arena; /* every string and array of the report and the caches */
+    table pkgs;     /* pkg_entry * */
+    table advs;     /* adv_entry * */
+    adv_entry **adv_list; /* every adv_entry, to free the advisories */
+    size_t nadv_list, adv_list_cap;
+    vt_scan_sbom *sboms;
+    size_t nsboms, sboms_cap;
+    vt_finding *findings;
+    size_t nfindings, findings_cap;
+    vt_scan_unidentified *unid;
+    size_t nunid, unid_cap;
+    size_t lookups;
+    vt_scan_report report;
+};
+
+static uint64_t fnv1a(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603u;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+/* Grow an array of `size`-byte items to hold one more. Returns 0 or VT_ENOMEM. */
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+    size_t ncap;
+    void *p;
+
+    if (n < *cap)
+        return 0;
+    ncap = *cap ? *cap * 2 : 16;
+    if (ncap > SIZE_MAX / size)
+        return VT_ENOMEM;
+    p = vt_realloc(*arr, ncap * size);
+    if (!p)
+        return VT_ENOMEM;
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+/* Double the table (or create it) when it is more than half full. */
+static int table_reserve(table *t, uint64_t (*hash_of)(const void *))
+{
+    void **slots;
+    size_t n, i, j;
+
+    if (t->nslots && (t->used + 1) * 2 <= t->nslots)
+        return 0;
+    n = t->nslots ? t->nslots * 2 : 256;
+    slots = vt_calloc(n, sizeof(*slots));
+    if (!slots)
+        return VT_ENOMEM;
+    for (i = 0; i < t->nslots; i++) {
+        if (!t->slots[i])
+            continue;
+        j = (size_t)hash_of(t->slots[i]) & (n - 1);
+        while (slots[j])
+            j = (j + 1) & (n - 1);
+        slots[j] = t->slots[i];
+    }
+    vt_free(t->slots);
+    t->slots = slots;
+    t->nslots = n;
+    return 0;
+}
+
+static uint64_t pkg_hash_of(const void *p) { return ((const pkg_entry *)p)->hash; }
+static uint64_t adv_hash_of(const void *p) { return ((const adv_entry *)p)->hash; }
+
+/* ------------------------------------------------------------------------ */
+/* Per-advisory facts                                                       */
+
+/* Add one severity entry if it is a CVSS vector that parses and is new. */
+static int add_cvss(adv_entry *e, size_t *cap, const char *type, const char *score)
+{
+    vt_cvss *c = NULL;
+    size_t i;
+    int error;
+
+    if (!type || !score || strncmp(type, "CVSS_", 5) != 0)
+        return 0;
+    for (i = 0; i < e->ncvss; i++)
+        if (strcmp(e->cvss[i].vector, score) == 0)
+            return 0;
+    /* A vector the parser refuses is left out: the finding then shows the
+     * other vectors, or no grade, rather than a guess. */
+    if (vt_cvss_parse(&c, score, strlen(score), NULL) < 0)
+        return 0;
+    error = grow((void **)&e->cvss, cap, e->ncvss, sizeof(*e->cvss));
+    if (error < 0)
+        goto out;
+    e->cvss[e->ncvss].vector = score;
+    e->cvss[e->ncvss].score10 = vt_cvss_score10(c, VT_CVSS_SCORE_BASE);
+    e->cvss[e->ncvss].base_score = e->cvss[e->ncvss].score10 / 10.0;
+    e->cvss[e->ncvss].version = vt_cvss_version(c);
+    e->ncvss++;
+out:
+    vt_cvss_free(c);
+    return error;
+}
+
+/*
+ * affected[].severity is kept as JSON text by the OSV reader; its strings are
+ * copied into the scan's arena so the CVSS list can point at them.
+ */
+static int add_affected_cvss(vt_scan *s, adv_entry *e, size_t *cap, const char *json)
+{
+    cJSON *arr = NULL, *it;
+    int error;
+
+    if (vt_json_parse(&arr, json, strlen(json), NULL) < 0)
+        return 0; /* The reader wrote it; anything else is not worth failing on. */
+    error = 0;
+    cJSON_ArrayForEach(it, arr)
+    {
+        const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "type"));
+        const char *score = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "score"));
+        char *copy;
+
+        if (!type || !score || strncmp(type, "CVSS_", 5) != 0)
+            continue;
+        copy = vt_arena_strdup(&s->arena, score);
+        if (!copy) {
+            error = VT_ENOMEM;
+            break;
+        }
+        error = add_cvss(e, cap, type, copy);
+        if (error < 0)
+            break;
+    }
+    cJSON_Delete(arr);
+    return error;
+}
+
+typedef struct kev_ctx {
+    vt_scan *s;
+    vt_scan_kev *kev;
+    int error;
+} kev_ctx;
+
+static char *arena_dup_or_null(vt_arena *a, const char *s)
+{
+    return s ? vt_arena_strdup(a, s) : NULL;
+}
+
+static void kev_found(void *ctx, const vt_kev_entry *k)
+{
+    kev_ctx *c = ctx;
+    vt_scan_kev *out = vt_arena_alloc(&c->s->arena, sizeof(*out));
+
+    if (!out) {
+        c->error = VT_ENOMEM;
+        return;
+    }
+    out->cve = arena_dup_or_null(&c->s->arena, k->cve);
+    out->date_added = arena_dup_or_null(&c->s->arena, k->date_added);
+    out->due_date = arena_dup_or_null(&c->s->arena, k->due_date);
+    out->ransomware = arena_dup_or_null(&c->s->arena, k->ransomware);
+    out->name = arena_dup_or_null(&c->s->arena, k->name);
+    if ((k->cve && !out->cve) || (k->date_added && !out->date_added) ||
+        (k->due_date && !out->due_date) || (k->ransomware && !out->ransomware) ||
+        (k->name && !out->name)) {
+        c->error = VT_ENOMEM;
+        return;
+    }
+    c->kev = out;
+}
+
+/* The KEV entry of the advisory id or, failing that, its first listed alias in the catalogue. */
+static int find_kev(vt_scan *s, adv_entry *e, vt_error *err)
+{
+    kev_ctx ctx = {s, NULL, 0};
+    size_t i;
+    bool found = false;
+    int error;
+
+    for (i = 0; i <= e->adv->naliases; i++) {
+        const char *id = i == 0 ? e->adv->id : e->adv->aliases[i - 1];
+
+        /* Only CVE ids are in the catalogue; skip the rest without a query. */
+        if (strncmp(id, "CVE-", 4) != 0)
+            continue;
+        error = vt_store_get_kev(s->store, id, &found, kev_found, &ctx, err);
+        if (error < 0)
+            return error;
+        if (ctx.error < 0)
+            return ctx.error;
+        if (found && ctx.kev) {
+            e->kev = ctx.kev;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* Parse the advisory and compute its CVSS list, grade and KEV entry. */
+static int adv_entry_fill(vt_scan *s, adv_entry *e, vt_error *err)
+{
+    size_t i, cap = 0;
+    int error;
+
+    /* The store only holds records that parsed when imported; one that
+     * does not parse now (a newer reader is stricter) is left out rather
+     * than failing the scan. VT_ENOMEM still fails it. */
+    error = vt_osv_parse(&e->adv, e->raw, e->raw_len, NULL);
+    if (error == VT_ENOMEM)
+        return error;
+    if (error < 0) {
+        e->adv = NULL;
+        return 0;
+    }
+    for (i = 0; i < e->adv->nseverity; i++) {
+        error = add_cvss(e, &cap, e->adv->severity[i].type, e->adv->severity[i].score);
+        if (error < 0)
+            return error;
+    }
+    for (i = 0; i < e->adv->naffected; i++) {
+        if (!e->adv->affected[i].severity_json)
+            continue;
+        error = add_affected_cvss(s, e, &cap, e->adv->affected[i].severity_json);
+        if (error < 0)
+            return error;
+    }
+    e->best_score10 = -1;
+    for (i = 0; i < e->ncvss; i++)
+        if (e->cvss[i].score10 > e->best_score10)
+            e->best_score10 = e->cvss[i].score10;
+    memset(&e->grade, 0, sizeof(e->grade));
+    if (e->best_score10 >= 0)
+        vt_grade_from_cvss_score(&e->grade, e->best_score10 / 10.0);
+    else
+        e->grade.note = "no CVSS vector in the advisory";
+    return find_kev(s, e, err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lookup                                                                   */
+
+typedef struct lookup_ctx {
+    vt_scan *s;
+    pkg_entry *pkg;
+    size_t cap;
+    vt_error *err;
+} lookup_ctx;
+
+/* Called by the store for each advisory text of a package. */
+static int lookup_each(void *ctx, const char *raw, size_t len)
+{
+    lookup_ctx *c = ctx;
+    vt_scan *s = c->s;
+    uint64_t h = fnv1a(raw, len) ^ (uint64_t)len;
+    adv_entry *e = NULL;
+    size_t j, i;
+    int error;
+
+    if (s->advs.nslots) {
+        for (j = (size_t)h & (s->advs.nslots - 1); s->advs.slots[j];
+             j = (j + 1) & (s->advs.nslots - 1)) {
+            adv_entry *cand = s->advs.slots[j];
+
+            if (cand->hash == h && cand->raw_len == len && memcmp(cand->raw, raw, len) == 0) {
+                e = cand;
+                break;
+            }
+        }
+    }
+    if (!e) {
+        error = table_reserve(&s->advs, adv_hash_of);
+        if (error < 0)
+            return error;
+        error = grow((void **)&s->adv_list, &s->adv_list_cap, s->nadv_list, sizeof(*s->adv_list));
+        if (error < 0)
+            return error;
+        e = vt_arena_alloc(&s->arena, sizeof(*e));
+        if (!e)
+            return VT_ENOMEM;
+        e->hash = h;
+        e->raw_len = len;
+        e->raw = vt_arena_strndup(&s->arena, raw, len);
+        if (!e->raw)
+            return VT_ENOMEM;
+        e->best_score10 = -1;
+        /* Registered before filling, so vt_scan_free frees a half-filled entry. */
+        s->adv_list[s->nadv_list++] = e;
+        for (j = (size_t)h & (s->advs.nslots - 1); s->advs.slots[j];
+             j = (j + 1) & (s->advs.nslots - 1))
+            ;
+        s->advs.slots[j] = e;
+        s->advs.used++;
+        error = adv_entry_fill(s, e, c->err);
+        if (error < 0)
+            return error;
+    }
+    if (!e->adv)
+        return 0;
+    for (i = 0; i < c->pkg->nadvs; i++)
+        if (c->pkg->advs[i] == e)
+            return 0;
+    error = grow((void **)&c->pkg->advs, &c->cap, c->pkg->nadvs, sizeof(*c->pkg->advs));
+    if (error < 0)
+        return error;
+    c->pkg->advs[c->pkg->nadvs++] = e;
+    return 0;
+}
+
+/*
+ * The advisories for `key` ("ecosystem base\0name"), from the cache or the
+ * store. The package's advisory array lives in vt_malloc memory owned by the
+ * entry (freed in vt_scan_free).
+ */
+static int lookup_package(pkg_entry **out, vt_scan *s, const char *key, size_t key_len,
+                          vt_error *err)
+{
+    uint64_t h = fnv1a(key, key_len);
+    lookup_ctx ctx;
+    pkg_entry *p;
+    size_t j;
+    int error;
+
+    *out = NULL;
+    if (s->pkgs.nslots) {
+        for (j = (size_t)h & (s->pkgs.nslots - 1); s->pkgs.slots[j];
+             j = (j + 1) & (s->pkgs.nslots - 1)) {
+            p = s->pkgs.slots[j];
+            if (p->hash == h && p->key_len == key_len && memcmp(p->key, key, key_len) == 0) {
+                *out = p;
+                return 0;
+            }
+        }
+    }
+    error = table_reserve(&s->pkgs, pkg_hash_of);
+    if (error < 0)
+        return error;
+    p = vt_arena_alloc(&s->arena, sizeof(*p));
+    if (!p)
+        return VT_ENOMEM;
+    p->hash = h;
+    p->key_len = key_len;
+    p->key = vt_arena_strndup(&s->arena, key, key_len);
+    if (!p->key)
+        return VT_ENOMEM;
+    for (j = (size_t)h & (s->pkgs.nslots - 1); s->pkgs.slots[j]; j = (j + 1) & (s->pkgs.nslots - 1))
+        ;
+    s->pkgs.slots[j] = p;
+    s->pkgs.used++;
+    s->lookups++;
+    ctx.s = s;
+    ctx.pkg = p;
+    ctx.cap = 0;
+    ctx.err = err;
+    error = vt_store_find_advisories(s->store, key, key + strlen(key) + 1, lookup_each, &ctx, err);
+    if (error < 0)
+        return error;
+    *out = p;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Scanning                                                                 */
+
+int vt_scan_new(vt_scan **out, vt_store *store)
+{
+    vt_scan *s;
+
+    *out = NULL;
+    s = vt_calloc(1, sizeof(*s));
+    if (!s)
+        return VT_ENOMEM;
+    s->store = store;
+    s->arena.block_size = 64 * 1024;
+    *out = s;
+    return 0;
+}
+
+void vt_scan_free(vt_scan *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    for (i = 0; i < s->nadv_list; i++) {
+        vt_advisory_free(s->adv_list[i]->adv);
+        vt_free(s->adv_list[i]->cvss);
+    }
+    for (i = 0; i < s->pkgs.nslots; i++)
+        if (s->pkgs.slots[i])
+            vt_free(((pkg_entry *)s->pkgs.slots[i])->advs);
+    vt_free(s->adv_list);
+    vt_free(s->pkgs.slots);
+    vt_free(s->advs.slots);
+    vt_free(s->sboms);
+    vt_free(s->findings);
+    vt_free(s->unid);
+    vt_arena_dispose(&s->arena);
+    vt_free(s);
+}
+
+static int add_sbom_entry(vt_scan *s, vt_scan_sbom **out, const char *path)
+{
+    vt_scan_sbom *e;
+    int error;
+
+    error = grow((void **)&s->sboms, &s->sboms_cap, s->nsboms, sizeof(*s->sboms));
+    if (error < 0)
+        return error;
+    e = &s->sboms[s->nsboms];
+    memset(e, 0, sizeof(*e));
+    e->path = vt_arena_strdup(&s->arena, path);
+    if (!e->path)
+        return VT_ENOMEM;
+    s->nsboms++;
+    *out = e;
+    return 0;
+}
+
+int vt_scan_add_failed(vt_scan *s, const char *path, const char *message)
+{
+    vt_scan_sbom *e;
+    int error;
+
+    error = add_sbom_entry(s, &e, path);
+    if (error < 0)
+        return error;
+    e->error = vt_arena_strdup(&s->arena, message ? message : "could not be read");
+    return e->error ? 0 : VT_ENOMEM;
+}
+
+/* Record an unidentified component; `reason` is copied. */
+static int add_unidentified(vt_scan *s, size_t sbom_index, const vt_sbom_component *c,
+                            const char *reason)
+{
+    vt_scan_unidentified *u;
+    int error;
+
+    /* The subject of a CycloneDX BOM (metadata.component) is the product
+     * itself, not an upstream component: it is scanned when it has a purl
+     * and otherwise left out of the unidentified list. */
+    if (c->is_metadata)
+        return 0;
+    error = grow((void **)&s->unid, &s->unid_cap, s->nunid, sizeof(*s->unid));
+    if (error < 0)
+        return error;
+    u = &s->unid[s->nunid];
+    u->sbom_index = sbom_index;
+    u->sbom_path = s->sboms[sbom_index].path;
+    u->name = arena_dup_or_null(&s->arena, c->name);
+    u->version = arena_dup_or_null(&s->arena, c->version);
+    u->bom_ref = arena_dup_or_null(&s->arena, c->bom_ref);
+    u->reason = vt_arena_strdup(&s->arena, reason);
+    if ((c->name && !u->name) || (c->version && !u->version) || (c->bom_ref && !u->bom_ref) ||
+        !u->reason)
+        return VT_ENOMEM;
+    s->nunid++;
+    s->sboms[sbom_index].unidentified++;
+    return 0;
+}
+
+/* The component's strings, copied into the arena once for all its findings. */
+typedef struct comp_copy {
+    const char *name, *version, *purl, *ecosystem, *bom_ref;
+} comp_copy;
+
+static int add_finding(vt_scan *s, size_t sbom_index, size_t comp_index, comp_copy *cc,
+                       const vt_sbom_component *c, const char *version, const char *ecosystem,
+                       const adv_entry *e, const vt_match_result *m)
+{
+    vt_finding *f;
+    const char **fixed = NULL;
+    size_t i;
+    int error;
+
+    /* The component's strings are copied on its first finding only. */
+    if (!cc->purl) {
+        cc->name = arena_dup_or_null(&s->arena, c->name);
+        cc->version = vt_arena_strdup(&s->arena, version);
+        cc->purl = vt_arena_strdup(&s->arena, c->purl);
+        cc->ecosystem = vt_arena_strdup(&s->arena, ecosystem);
+        cc->bom_ref = arena_dup_or_null(&s->arena, c->bom_ref);
+        if ((c->name && !cc->name) || !cc->version || !cc->purl || !cc->ecosystem ||
+            (c->bom_ref && !cc->bom_ref))
+            return VT_ENOMEM;
+    }
+    if (m->nfixed) {
+        fixed = vt_arena_alloc(&s->arena, m->nfixed * sizeof(*fixed));
+        if (!fixed)
+            return VT_ENOMEM;
+        for (i = 0; i < m->nfixed; i++) {
+            fixed[i] = vt_arena_strdup(&s->arena, m->fixed[i]);
+            if (!fixed[i])
+                return VT_ENOMEM;
+        }
+    }
+    error = grow((void **)&s->findings, &s->findings_cap, s->nfindings, sizeof(*s->findings));
+    if (error < 0)
+        return error;
+    f = &s->findings[s->nfindings];
+    memset(f, 0, sizeof(*f));
+    f->sbom_index = sbom_index;
+    f->sbom_path = s->sboms[sbom_index].path;
+    f->name = cc->name;
+    f->version = cc->version;
+    f->purl = cc->purl;
+    f->ecosystem = cc->ecosystem;
+    f->bom_ref = cc->bom_ref;
+    f->component_index = comp_index;
+    f->id = e->adv->id;
+    f->aliases = e->adv->aliases;
+    f->naliases = e->adv->naliases;
+    f->summary = e->adv->summary;
+    f->cvss = e->cvss;
+    f->ncvss = e->ncvss;
+    f->best_score10 = e->best_score10;
+    f->grade = e->grade;
+    f->kev = e->kev;
+    f->fixed_versions = fixed;
+    f->nfixed_versions = m->nfixed;
+    f->matched_because = vt_arena_strdup(&s->arena, m->because);
+    if (!f->matched_because)
+        return VT_ENOMEM;
+    s->nfindings++;
+    return 0;
+}
+
+/* Reusable buffers for one SBOM's components. */
+typedef struct scratch {
+    vt_buf eco, name, key, reason;
+} scratch;
+
+/*
+ * Scan one component: identify it (purl, OSV ecosystem, version), look its
+ * package up, match every candidate advisory.
+ */
+static int scan_component(vt_scan *s, size_t sbom_index, size_t comp_index,
+                          const vt_sbom_component *c, scratch *w, vt_error *err)
+{
+    vt_purl *p = NULL;
+    vt_error perr = VT_ERROR_INIT;
+    comp_copy cc = {NULL, NULL, NULL, NULL, NULL};
+    const char *version, *colon;
+    pkg_entry *pkg;
+    size_t i;
+    int error, mapped;
+
+    if (!c->purl || !c->purl[0]) {
+        error = add_unidentified(s, sbom_index, c, "no purl");
+        goto out;
+    }
+    error = vt_purl_parse(&p, c->purl, strlen(c->purl), &perr);
+    if (error == VT_ENOMEM)
+        goto out;
+    if (error < 0) {
+        vt_buf_clear(&w->reason);
+        error = vt_buf_printf(&w->reason, "invalid purl: %s", perr.msg);
+        if (error >= 0)
+            error = add_unidentified(s, sbom_index, c, w->reason.ptr);
+        goto out;
+    }
+    mapped = vt_purl_osv(&w->eco, &w->name, p);
+    if (mapped < 0) {
+        error = mapped;
+        goto out;
+    }
+    if (mapped == 0) {
+        vt_buf_clear(&w->reason);
+        error = vt_buf_printf(&w->reason, "no OSV ecosystem for purl type '%s'", vt_purl_type(p));
+        if (error >= 0)
+            error = add_unidentified(s, sbom_index, c, w->reason.ptr);
+        goto out;
+    }
+    version = vt_purl_version(p);
+    if (!version || !version[0])
+        version = c->version;
+    if (!version || !version[0]) {
+        error = add_unidentified(s, sbom_index, c, "no version");
+        goto out;
+    }
+    /* The lookup key is the ecosystem without its release, then the name
+     * normalised as advisories are indexed. */
+    vt_buf_clear(&w->key);
+    colon = strchr(w->eco.ptr, ':');
+    error = vt_buf_put(&w->key, w->eco.ptr, colon ? (size_t)(colon - w->eco.ptr) : w->eco.len);
+    if (error >= 0)
+        error = vt_buf_putc(&w->key, '\0');
+    if (error >= 0)
+        error = vt_osv_normalize_name(&w->key, w->eco.ptr, w->name.ptr);
+    if (error < 0)
+        goto out;
+    error = lookup_package(&pkg, s, w->key.ptr, w->key.len, err);
+    if (error < 0)
+        goto out;
+    for (i = 0; i < pkg->nadvs; i++) {
+        vt_match_result m = VT_MATCH_RESULT_INIT;
+        vt_match_query q;
+
+        q.ecosystem = w->eco.ptr;
+        q.name = w->key.ptr + strlen(w->key.ptr) + 1;
+        q.version = version;
+        vt_error_clear(&perr);
+        error = vt_match_advisory(&m, pkg->advs[i]->adv, &q, &perr);
+        if (error >= 0 && m.affected)
+            error = add_finding(s, sbom_index, comp_index, &cc, c, version, w->eco.ptr,
+                                pkg->advs[i], &m);
+        vt_match_result_dispose(&m);
+        if (error == VT_ENOMEM)
+            goto out;
+        if (error < 0) {
+            /* The component's version cannot be compared in its ecosystem:
+             * no advisory can be evaluated for it, so it is reported as not
+             * identifiable instead of being treated as unaffected. */
+            vt_buf_clear(&w->reason);
+            error = vt_buf_printf(&w->reason, "version '%s' not comparable in %s: %s", version,
+                                  w->eco.ptr, perr.msg[0] ? perr.msg : vt_strerror(error));
+            if (error >= 0)
+                error = add_unidentified(s, sbom_index, c, w->reason.ptr);
+            goto out;
+        }
+    }
+    error = 0;
+out:
+    vt_purl_free(p);
+    return error;
+}
+
+int vt_scan_add_sbom(vt_scan *s, const char *path, const vt_sbom *sbom, vt_error *err)
+{
+    scratch w = {VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT};
+    vt_scan_sbom *e;
+    size_t index, i;
+    int error;
+
+    error = add_sbom_entry(s, &e, path);
+    if (error < 0)
+        goto out;
+    index = s->nsboms - 1;
+    e->format = vt_sbom_format_name(sbom->format);
+    e->spec_version = arena_dup_or_null(&s->arena, sbom->spec_version);
+    if (sbom->spec_version && !e->spec_version) {
+        error = VT_ENOMEM;
+        goto out;
+    }
+    for (i = 0; i < sbom->ncomponents; i++)
+        if (!sbom->components[i].is_metadata)
+            e->components++;
+    for (i = 0; i < sbom->ncomponents; i++) {
+        error = scan_component(s, index, i, &sbom->components[i], &w, err);
+        if (error < 0)
+            goto out;
+    }
+out:
+    if (error == VT_ENOMEM)
+        vt_error_set(err, error, 0, "out of memory while scanning %s", path);
+    vt_buf_dispose(&w.eco);
+    vt_buf_dispose(&w.name);
+    vt_buf_dispose(&w.key);
+    vt_buf_dispose(&w.reason);
+    return error;
+}
+
+static bool is_kev(const vt_finding *f) { return f->kev != NULL; }
+
+int vt_finding_cmp(const vt_finding *a, const vt_finding *b)
+{
+    int c;
+
+    if (is_kev(a) != is_kev(b))
+        return is_kev(a) ? -1 : 1;
+    /* The level enum rises with severity, UNAVAILABLE lowest. */
+    if (a->grade.level != b->grade.level)
+        return a->grade.level > b->grade.level ? -1 : 1;
+    if (a->best_score10 != b->best_score10)
+        return a->best_score10 > b->best_score10 ? -1 : 1;
+    c = strcmp(a->id, b->id);
+    if (c)
+        return c;
+    c = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+    if (c)
+        return c;
+    c = strcmp(a->version, b->version);
+    if (c)
+        return c;
+    if (a->sbom_index != b->sbom_index)
+        return a->sbom_index < b->sbom_index ? -1 : 1;
+    if (a->component_index != b->component_index)
+        return a->component_index < b->component_index ? -1 : 1;
+    return 0;
+}
+
+static int finding_qsort_cmp(const void *a, const void *b) { return vt_finding_cmp(a, b); }
+
+int vt_scan_finish(vt_scan *s)
+{
+    if (s->nfindings > 1)
+        qsort(s->findings, s->nfindings, sizeof(*s->findings), finding_qsort_cmp);
+    return 0;
+}
+
+const vt_scan_report *vt_scan_get_report(vt_scan *s)
+{
+    vt_scan *m = s;
+
+    m->report.sboms = s->sboms;
+    m->report.nsboms = s->nsboms;
+    m->report.findings = s->findings;
+    m->report.nfindings = s->nfindings;
+    m->report.unidentified = s->unid;
+    m->report.nunidentified = s->nunid;
+    m->report.advisories_parsed = s->nadv_list;
+    m->report.lookups = s->lookups;
+    return &m->report;
+}

@@ -1,0 +1,413 @@
+/*
+ * cyclonedx_vex.c - the scan report as a CycloneDX 1.5 VEX: a BOM that lists
+ * the affected components and, in vulnerabilities[], one entry per advisory
+ * with its ratings, the components it affects (by bom-ref) and an analysis.
+ *
+ * A scanner finding has not been assessed by a person, so its analysis state
+ * is "in_triage": the project's VEX status mapping (spec regulations.md §11)
+ * maps the internal UNDER_INVESTIGATION status to CycloneDX in_triage. Only a
+ * person's decision turns it into exploitable, not_affected or resolved.
+ */
+#include <string.h>
+
+#include "scan_internal.h"
+#include "vulntrack/alloc.h"
+#include "vulntrack/cvss.h"
+#include "vulntrack/json.h"
+#include "vulntrack/scan.h"
+
+/* The CycloneDX 1.5 rating method of a CVSS version. */
+static const char *rating_method(int version)
+{
+    switch (version) {
+    case 20:
+        return "CVSSv2";
+    case 30:
+        return "CVSSv3";
+    case 31:
+        return "CVSSv31";
+    case 40:
+        return "CVSSv4";
+    default:
+        return "other";
+    }
+}
+
+/* Lower-case copy of a CVSS qualitative rating ("Critical" -> "critical"). */
+static const char *rating_severity(const vt_scan_cvss *c)
+{
+    static const char *const names[][2] = {
+        {"None", "none"}, {"Low", "low"}, {"Medium", "medium"},
+        {"High", "high"}, {"Critical", "critical"},
+    };
+    const char *s = vt_cvss_severity(c->version, c->score10);
+    size_t i;
+
+    for (i = 0; s && i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(s, names[i][0]) == 0)
+            return names[i][1];
+    return "unknown";
+}
+
+static int source_json(cJSON *obj, const char *id)
+{
+    cJSON *src = cJSON_CreateObject();
+    vt_buf url = VT_BUF_INIT;
+    bool cve = strncmp(id, "CVE-", 4) == 0;
+    int error = src ? 0 : VT_ENOMEM;
+
+    if (error >= 0)
+        error = vt_json_add_str(src, "name", cve ? "NVD" : "OSV");
+    if (error >= 0)
+        error = cve ? vt_buf_printf(&url, "https://nvd.nist.gov/vuln/detail/%s", id)
+                    : vt_buf_printf(&url, "https://osv.dev/vulnerability/%s", id);
+    if (error >= 0)
+        error = vt_json_add_str(src, "url", url.ptr);
+    vt_buf_dispose(&url);
+    if (error < 0) {
+        cJSON_Delete(src);
+        return error;
+    }
+    return vt_json_add_take(obj, "source", src);
+}
+
+static int add_property(cJSON *props, const char *name, const char *value)
+{
+    cJSON *p = cJSON_CreateObject();
+    int error = p ? vt_json_add_str(p, "name", name) : VT_ENOMEM;
+
+    if (error >= 0)
+        error = vt_json_add_str(p, "value", value);
+    if (error < 0) {
+        cJSON_Delete(p);
+        return error;
+    }
+    return vt_json_add_take(props, NULL, p);
+}
+
+static int ratings_json(cJSON *v, const vt_finding *f)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+    int error = arr ? 0 : VT_ENOMEM;
+
+    for (i = 0; error >= 0 && i < f->ncvss; i++) {
+        cJSON *r = cJSON_CreateObject();
+
+        error = r ? vt_json_add_num(r, "score", f->cvss[i].base_score) : VT_ENOMEM;
+        if (error >= 0)
+            error = vt_json_add_str(r, "severity", rating_severity(&f->cvss[i]));
+        if (error >= 0)
+            error = vt_json_add_str(r, "method", rating_method(f->cvss[i].version));
+        if (error >= 0)
+            error = vt_json_add_str(r, "vector", f->cvss[i].vector);
+        if (error >= 0)
+            error = vt_json_add_take(arr, NULL, r);
+        else
+            cJSON_Delete(r);
+    }
+    if (error < 0) {
+        cJSON_Delete(arr);
+        return error;
+    }
+    return vt_json_add_take(v, "ratings", arr);
+}
+
+/* Every fixed version of the group's findings, first occurrence order, deduplicated. */
+static int recommendation(vt_buf *out, const vt_scan_report *r, const vt__scan_group *g)
+{
+    size_t i, j, k, l, count = 0;
+    int error = 0;
+
+    for (i = 0; error >= 0 && i < g->n; i++) {
+        const vt_finding *f = &r->findings[g->members[i]];
+
+        for (j = 0; error >= 0 && j < f->nfixed_versions; j++) {
+            bool seen = false;
+
+            /* Earlier findings of the group, and earlier entries of this one. */
+            for (k = 0; !seen && k <= i; k++) {
+                const vt_finding *e = &r->findings[g->members[k]];
+                size_t lim = k == i ? j : e->nfixed_versions;
+
+                for (l = 0; !seen && l < lim; l++)
+                    seen = strcmp(e->fixed_versions[l], f->fixed_versions[j]) == 0;
+            }
+            if (seen)
+                continue;
+            error = vt_buf_puts(out, count ? ", " : "Upgrade to a fixed version: ");
+            if (error >= 0)
+                error = vt_buf_puts(out, f->fixed_versions[j]);
+            count++;
+        }
+    }
+    return error;
+}
+
+static int vulnerability_json(cJSON *vulns, const vt_scan_report *r, const vt__scan_group *g)
+{
+    const vt_finding *f = &r->findings[g->members[0]];
+    cJSON *v = cJSON_CreateObject(), *refs = NULL, *analysis = NULL, *affects = NULL;
+    cJSON *props = NULL;
+    vt_buf text = VT_BUF_INIT;
+    size_t i, k;
+    int error = v ? 0 : VT_ENOMEM;
+
+    if (error >= 0)
+        error = vt_json_add_str(v, "id", f->id);
+    if (error >= 0)
+        error = source_json(v, f->id);
+    if (error >= 0 && f->naliases) {
+        refs = cJSON_CreateArray();
+        error = refs ? 0 : VT_ENOMEM;
+        for (i = 0; error >= 0 && i < f->naliases; i++) {
+            cJSON *ref = cJSON_CreateObject();
+
+            error = ref ? vt_json_add_str(ref, "id", f->aliases[i]) : VT_ENOMEM;
+            if (error >= 0)
+                error = source_json(ref, f->aliases[i]);
+            if (error >= 0)
+                error = vt_json_add_take(refs, NULL, ref);
+            else
+                cJSON_Delete(ref);
+        }
+        if (error >= 0)
+            error = vt_json_add_take(v, "references", refs);
+        else
+            cJSON_Delete(refs);
+    }
+    if (error >= 0)
+        error = ratings_json(v, f);
+    if (error >= 0 && f->summary)
+        error = vt_json_add_str(v, "description", f->summary);
+    if (error >= 0)
+        error = recommendation(&text, r, g);
+    if (error >= 0 && text.len)
+        error = vt_json_add_str(v, "recommendation", text.ptr);
+    if (error >= 0) {
+        analysis = cJSON_CreateObject();
+        error = analysis ? vt_json_add_str(analysis, "state", "in_triage") : VT_ENOMEM;
+        vt_buf_clear(&text);
+        if (error >= 0)
+            error = vt_buf_puts(&text, "Reported by vulntrack scan, not yet assessed:");
+        for (i = 0; error >= 0 && i < g->n; i++) {
+            const vt_finding *e = &r->findings[g->members[i]];
+
+            error = vt_buf_printf(&text, "%s %s@%s (%s)", i ? ";" : "",
+                                  e->name ? e->name : e->purl, e->version, e->matched_because);
+        }
+        if (error >= 0)
+            error = vt_json_add_str(analysis, "detail", text.ptr);
+        if (error >= 0)
+            error = vt_json_add_take(v, "analysis", analysis);
+        else
+            cJSON_Delete(analysis);
+    }
+    if (error >= 0) {
+        affects = cJSON_CreateArray();
+        error = affects ? 0 : VT_ENOMEM;
+        for (i = 0; error >= 0 && i < g->n; i++) {
+            const vt_finding *e = &r->findings[g->members[i]];
+            const char *ref = vt__scan_component_ref(e);
+            cJSON *a, *versions, *ver;
+            bool seen = false;
+
+            for (k = 0; !seen && k < i; k++)
+                seen = strcmp(vt__scan_component_ref(&r->findings[g->members[k]]), ref) == 0;
+            if (seen)
+                continue;
+            a = cJSON_CreateObject();
+            versions = cJSON_CreateArray();
+            ver = cJSON_CreateObject();
+            error = a && versions && ver ? 0 : VT_ENOMEM;
+            if (error >= 0)
+                error = vt_json_add_str(ver, "version", e->version);
+            if (error >= 0)
+                error = vt_json_add_str(ver, "status", "affected");
+            if (error >= 0) {
+                error = vt_json_add_take(versions, NULL, ver);
+                ver = NULL;
+            }
+            if (error >= 0)
+                error = vt_json_add_str(a, "ref", ref);
+            if (error >= 0) {
+                error = vt_json_add_take(a, "versions", versions);
+                versions = NULL;
+            }
+            if (error >= 0) {
+                error = vt_json_add_take(affects, NULL, a);
+                a = NULL;
+            }
+            cJSON_Delete(a);
+            cJSON_Delete(versions);
+            cJSON_Delete(ver);
+        }
+        if (error >= 0)
+            error = vt_json_add_take(v, "affects", affects);
+        else
+            cJSON_Delete(affects);
+    }
+    if (error >= 0) {
+        props = cJSON_CreateArray();
+        error = props ? 0 : VT_ENOMEM;
+        if (error >= 0)
+            error = add_property(props, "vulntrack:grade", vt_grade_level_en(f->grade.level));
+        if (error >= 0 && f->kev) {
+            error = add_property(props, "vulntrack:kev:cve", f->kev->cve);
+            if (error >= 0 && f->kev->date_added)
+                error = add_property(props, "vulntrack:kev:date_added", f->kev->date_added);
+            if (error >= 0 && f->kev->due_date)
+                error = add_property(props, "vulntrack:kev:due_date", f->kev->due_date);
+            if (error >= 0 && f->kev->ransomware)
+                error = add_property(props, "vulntrack:kev:ransomware", f->kev->ransomware);
+        }
+        if (error >= 0)
+            error = vt_json_add_take(v, "properties", props);
+        else
+            cJSON_Delete(props);
+    }
+    vt_buf_dispose(&text);
+    if (error < 0) {
+        cJSON_Delete(v);
+        return error;
+    }
+    return vt_json_add_take(vulns, NULL, v);
+}
+
+/* components[]: each affected component once, under the ref the vulnerabilities use. */
+static int components_json(cJSON *root, const vt_scan_report *r)
+{
+    const char **refs = NULL;
+    bool *first = NULL;
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+    int error = arr ? 0 : VT_ENOMEM;
+
+    if (error >= 0 && r->nfindings) {
+        refs = vt_calloc(r->nfindings, sizeof(*refs));
+        error = refs ? 0 : VT_ENOMEM;
+        for (i = 0; error >= 0 && i < r->nfindings; i++)
+            refs[i] = vt__scan_component_ref(&r->findings[i]);
+        if (error >= 0)
+            error = vt__scan_first_occurrence(&first, refs, r->nfindings);
+    }
+    for (i = 0; error >= 0 && i < r->nfindings; i++) {
+        const vt_finding *f = &r->findings[i];
+        cJSON *c;
+
+        if (!first[i])
+            continue;
+        c = cJSON_CreateObject();
+        error = c ? vt_json_add_str(c, "type", "library") : VT_ENOMEM;
+        if (error >= 0)
+            error = vt_json_add_str(c, "bom-ref", refs[i]);
+        if (error >= 0)
+            error = vt_json_add_str(c, "name", f->name && f->name[0] ? f->name : f->purl);
+        if (error >= 0)
+            error = vt_json_add_str(c, "version", f->version);
+        if (error >= 0)
+            error = vt_json_add_str(c, "purl", f->purl);
+        if (error >= 0)
+            error = vt_json_add_take(arr, NULL, c);
+        else
+            cJSON_Delete(c);
+    }
+    vt_free(refs);
+    vt_free(first);
+    if (error < 0) {
+        cJSON_Delete(arr);
+        return error;
+    }
+    return vt_json_add_take(root, "components", arr);
+}
+
+static int metadata_json(cJSON *root, const vt_scan_write_options *opts)
+{
+    cJSON *meta = cJSON_CreateObject(), *tools = cJSON_CreateObject();
+    cJSON *comps = cJSON_CreateArray(), *tool = cJSON_CreateObject();
+    vt_buf ts = VT_BUF_INIT;
+    int error = meta && tools && comps && tool ? 0 : VT_ENOMEM;
+
+    if (error >= 0)
+        error = vt_scan_format_time(&ts, opts ? opts->now_ms : 0);
+    if (error >= 0)
+        error = vt_json_add_str(meta, "timestamp", ts.ptr);
+    if (error >= 0)
+        error = vt_json_add_str(tool, "type", "application");
+    if (error >= 0)
+        error = vt_json_add_str(tool, "name", "vulntrack");
+    if (error >= 0)
+        error = vt_json_add_str(tool, "version", vt__scan_tool_version(opts));
+    if (error >= 0) {
+        error = vt_json_add_take(comps, NULL, tool);
+        tool = NULL;
+    }
+    if (error >= 0) {
+        error = vt_json_add_take(tools, "components", comps);
+        comps = NULL;
+    }
+    if (error >= 0) {
+        error = vt_json_add_take(meta, "tools", tools);
+        tools = NULL;
+    }
+    if (error >= 0) {
+        error = vt_json_add_take(root, "metadata", meta);
+        meta = NULL;
+    }
+    cJSON_Delete(tool);
+    cJSON_Delete(comps);
+    cJSON_Delete(tools);
+    cJSON_Delete(meta);
+    vt_buf_dispose(&ts);
+    return error;
+}
+
+int vt_scan_write_cyclonedx_vex(vt_buf *out, const vt_scan_report *r,
+                                const vt_scan_write_options *opts)
+{
+    vt__scan_groups g;
+    cJSON *root = NULL, *vulns = NULL;
+    vt_buf serial = VT_BUF_INIT;
+    size_t i;
+    int error;
+
+    error = vt__scan_groups_init(&g, r);
+    if (error < 0)
+        return error;
+    root = cJSON_CreateObject();
+    error = root ? 0 : VT_ENOMEM;
+    if (error >= 0)
+        error = vt_json_add_str(root, "bomFormat", "CycloneDX");
+    if (error >= 0)
+        error = vt_json_add_str(root, "specVersion", "1.5");
+    if (error >= 0)
+        error = vt_buf_puts(&serial, "urn:uuid:");
+    if (error >= 0)
+        error = vt__scan_document_id(&serial, r, "cyclonedx-vex", opts ? opts->now_ms : 0);
+    if (error >= 0)
+        error = vt_json_add_str(root, "serialNumber", serial.ptr);
+    if (error >= 0)
+        error = vt_json_add_num(root, "version", 1);
+    if (error >= 0)
+        error = metadata_json(root, opts);
+    if (error >= 0)
+        error = components_json(root, r);
+    if (error >= 0) {
+        vulns = cJSON_CreateArray();
+        error = vulns ? 0 : VT_ENOMEM;
+        for (i = 0; error >= 0 && i < g.ngroups; i++)
+            error = vulnerability_json(vulns, r, &g.groups[i]);
+        if (error >= 0)
+            error = vt_json_add_take(root, "vulnerabilities", vulns);
+        else
+            cJSON_Delete(vulns);
+    }
+    if (error >= 0)
+        error = vt_json_print(out, root);
+    if (error >= 0)
+        error = vt_buf_putc(out, '\n');
+    cJSON_Delete(root);
+    vt_buf_dispose(&serial);
+    vt__scan_groups_dispose(&g);
+    return error;
+}

@@ -1,0 +1,151 @@
+/*
+ * openvex.c - the scan report as an OpenVEX 0.2.0 document: one statement per
+ * advisory naming every affected component by purl. The status is
+ * under_investigation: the project's VEX mapping (spec regulations.md §11)
+ * gives a scanner finding the internal status UNDER_INVESTIGATION until a
+ * person assesses it.
+ */
+#include <string.h>
+
+#include "scan_internal.h"
+#include "vulntrack/alloc.h"
+#include "vulntrack/json.h"
+#include "vulntrack/scan.h"
+
+#define OPENVEX_CONTEXT "https://openvex.dev/ns/v0.2.0"
+
+static int statement_json(cJSON *statements, const vt_scan_report *r, const vt__scan_group *g)
+{
+    const vt_finding *f = &r->findings[g->members[0]];
+    cJSON *st = cJSON_CreateObject(), *vuln = NULL, *aliases = NULL, *products = NULL;
+    vt_buf notes = VT_BUF_INIT;
+    size_t i, k;
+    int error = st ? 0 : VT_ENOMEM;
+
+    if (error >= 0) {
+        vuln = cJSON_CreateObject();
+        error = vuln ? vt_json_add_str(vuln, "name", f->id) : VT_ENOMEM;
+        if (error >= 0 && f->summary)
+            error = vt_json_add_str(vuln, "description", f->summary);
+        if (error >= 0 && f->naliases) {
+            aliases = cJSON_CreateArray();
+            error = aliases ? 0 : VT_ENOMEM;
+            for (i = 0; error >= 0 && i < f->naliases; i++)
+                error = vt_json_add_str(aliases, NULL, f->aliases[i]);
+            if (error >= 0)
+                error = vt_json_add_take(vuln, "aliases", aliases);
+            else
+                cJSON_Delete(aliases);
+        }
+        if (error >= 0)
+            error = vt_json_add_take(st, "vulnerability", vuln);
+        else
+            cJSON_Delete(vuln);
+    }
+    if (error >= 0) {
+        products = cJSON_CreateArray();
+        error = products ? 0 : VT_ENOMEM;
+        for (i = 0; error >= 0 && i < g->n; i++) {
+            const vt_finding *e = &r->findings[g->members[i]];
+            cJSON *p, *ids;
+            bool seen = false;
+
+            for (k = 0; !seen && k < i; k++)
+                seen = strcmp(r->findings[g->members[k]].purl, e->purl) == 0;
+            if (seen)
+                continue;
+            p = cJSON_CreateObject();
+            ids = cJSON_CreateObject();
+            error = p && ids ? vt_json_add_str(p, "@id", e->purl) : VT_ENOMEM;
+            if (error >= 0)
+                error = vt_json_add_str(ids, "purl", e->purl);
+            if (error >= 0) {
+                error = vt_json_add_take(p, "identifiers", ids);
+                ids = NULL;
+            }
+            if (error >= 0) {
+                error = vt_json_add_take(products, NULL, p);
+                p = NULL;
+            }
+            cJSON_Delete(ids);
+            cJSON_Delete(p);
+        }
+        if (error >= 0)
+            error = vt_json_add_take(st, "products", products);
+        else
+            cJSON_Delete(products);
+    }
+    if (error >= 0)
+        error = vt_json_add_str(st, "status", "under_investigation");
+    if (error >= 0)
+        error = vt_buf_puts(&notes, "Reported by vulntrack scan, not yet assessed:");
+    for (i = 0; error >= 0 && i < g->n; i++) {
+        const vt_finding *e = &r->findings[g->members[i]];
+
+        error = vt_buf_printf(&notes, "%s %s@%s (%s)", i ? ";" : "", e->name ? e->name : e->purl,
+                              e->version, e->matched_because);
+    }
+    if (error >= 0)
+        error = vt_json_add_str(st, "status_notes", notes.ptr);
+    vt_buf_dispose(&notes);
+    if (error < 0) {
+        cJSON_Delete(st);
+        return error;
+    }
+    return vt_json_add_take(statements, NULL, st);
+}
+
+int vt_scan_write_openvex(vt_buf *out, const vt_scan_report *r, const vt_scan_write_options *opts)
+{
+    vt__scan_groups g;
+    cJSON *root = NULL, *statements = NULL;
+    vt_buf id = VT_BUF_INIT, ts = VT_BUF_INIT, tooling = VT_BUF_INIT;
+    size_t i;
+    int error;
+
+    error = vt__scan_groups_init(&g, r);
+    if (error < 0)
+        return error;
+    root = cJSON_CreateObject();
+    error = root ? 0 : VT_ENOMEM;
+    if (error >= 0)
+        error = vt_json_add_str(root, "@context", OPENVEX_CONTEXT);
+    if (error >= 0)
+        error = vt_buf_puts(&id, "urn:uuid:");
+    if (error >= 0)
+        error = vt__scan_document_id(&id, r, "openvex", opts ? opts->now_ms : 0);
+    if (error >= 0)
+        error = vt_json_add_str(root, "@id", id.ptr);
+    if (error >= 0)
+        error = vt_json_add_str(root, "author", "vulntrack");
+    if (error >= 0)
+        error = vt_scan_format_time(&ts, opts ? opts->now_ms : 0);
+    if (error >= 0)
+        error = vt_json_add_str(root, "timestamp", ts.ptr);
+    if (error >= 0)
+        error = vt_json_add_num(root, "version", 1);
+    if (error >= 0)
+        error = vt_buf_printf(&tooling, "vulntrack %s", vt__scan_tool_version(opts));
+    if (error >= 0)
+        error = vt_json_add_str(root, "tooling", tooling.ptr);
+    if (error >= 0) {
+        statements = cJSON_CreateArray();
+        error = statements ? 0 : VT_ENOMEM;
+        for (i = 0; error >= 0 && i < g.ngroups; i++)
+            error = statement_json(statements, r, &g.groups[i]);
+        if (error >= 0)
+            error = vt_json_add_take(root, "statements", statements);
+        else
+            cJSON_Delete(statements);
+    }
+    if (error >= 0)
+        error = vt_json_print(out, root);
+    if (error >= 0)
+        error = vt_buf_putc(out, '\n');
+    cJSON_Delete(root);
+    vt_buf_dispose(&id);
+    vt_buf_dispose(&ts);
+    vt_buf_dispose(&tooling);
+    vt__scan_groups_dispose(&g);
+    return error;
+}

@@ -1,0 +1,195 @@
+/*
+ * scan_common.c - small pieces the scan report writers share: timestamps and
+ * document ids.
+ */
+#include <sodium.h>
+#include <time.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "scan_internal.h"
+#include "vulntrack/alloc.h"
+#include "vulntrack/scan.h"
+
+int vt_scan_format_time(vt_buf *out, int64_t ms)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+
+    if (ms < 0)
+        t = 0;
+    if (!gmtime_r(&t, &tm))
+        return vt_buf_puts(out, "1970-01-01T00:00:00Z");
+    return vt_buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/*
+ * A name-based id: BLAKE2b of the input, with the RFC 4122 variant bits and
+ * version 4 set so that validators that insist on versions 1-5 (CycloneDX's
+ * serialNumber pattern) accept it. The same report gives the same id, which
+ * keeps outputs reproducible.
+ */
+int vt_scan_uuid(vt_buf *out, const char *s, size_t len)
+{
+    unsigned char h[16];
+    static const char hex[] = "0123456789abcdef";
+    size_t i;
+    int error = 0;
+
+    crypto_generichash(h, sizeof(h), (const unsigned char *)s, len, NULL, 0);
+    h[6] = (unsigned char)((h[6] & 0x0f) | 0x40);
+    h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
+    for (i = 0; error >= 0 && i < sizeof(h); i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            error = vt_buf_putc(out, '-');
+        if (error >= 0)
+            error = vt_buf_putc(out, hex[h[i] >> 4]);
+        if (error >= 0)
+            error = vt_buf_putc(out, hex[h[i] & 15]);
+    }
+    return error;
+}
+
+/* A finding's advisory id beside its index, so qsort needs no context. */
+typedef struct keyed {
+    const char *id;
+    size_t index;
+} keyed;
+
+static int by_id_then_index(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int by_first_member(const void *a, const void *b)
+{
+    size_t x = ((const vt__scan_group *)a)->members[0];
+    size_t y = ((const vt__scan_group *)b)->members[0];
+
+    return x < y ? -1 : x > y;
+}
+
+int vt__scan_groups_init(vt__scan_groups *g, const vt_scan_report *r)
+{
+    keyed *keys;
+    size_t i, start;
+
+    g->index = NULL;
+    g->groups = NULL;
+    g->ngroups = 0;
+    if (r->nfindings == 0)
+        return 0;
+    keys = vt_calloc(r->nfindings, sizeof(*keys));
+    g->index = vt_calloc(r->nfindings, sizeof(*g->index));
+    g->groups = vt_calloc(r->nfindings, sizeof(*g->groups));
+    if (!keys || !g->index || !g->groups) {
+        vt_free(keys);
+        vt__scan_groups_dispose(g);
+        return VT_ENOMEM;
+    }
+    for (i = 0; i < r->nfindings; i++) {
+        keys[i].id = r->findings[i].id;
+        keys[i].index = i;
+    }
+    qsort(keys, r->nfindings, sizeof(*keys), by_id_then_index);
+    for (i = 0; i < r->nfindings; i++)
+        g->index[i] = keys[i].index;
+    for (start = 0, i = 1; i <= r->nfindings; i++) {
+        if (i < r->nfindings && strcmp(keys[i].id, keys[start].id) == 0)
+            continue;
+        g->groups[g->ngroups].members = g->index + start;
+        g->groups[g->ngroups].n = i - start;
+        g->ngroups++;
+        start = i;
+    }
+    vt_free(keys);
+    qsort(g->groups, g->ngroups, sizeof(*g->groups), by_first_member);
+    return 0;
+}
+
+void vt__scan_groups_dispose(vt__scan_groups *g)
+{
+    vt_free(g->index);
+    vt_free(g->groups);
+    g->index = NULL;
+    g->groups = NULL;
+    g->ngroups = 0;
+}
+
+const char *vt__scan_tool_version(const vt_scan_write_options *opts)
+{
+    return opts && opts->tool_version ? opts->tool_version : vt_version_string();
+}
+
+/* A string beside its position, for first_occurrence's sort. */
+typedef struct keyed_str {
+    const char *s;
+    size_t index;
+} keyed_str;
+
+static int by_str_then_index(const void *a, const void *b)
+{
+    const keyed_str *x = a, *y = b;
+    int c = strcmp(x->s, y->s);
+
+    if (c)
+        return c;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+int vt__scan_first_occurrence(bool **out, const char *const *strs, size_t n)
+{
+    keyed_str *keys;
+    bool *first;
+    size_t i;
+
+    *out = NULL;
+    if (n == 0)
+        return 0;
+    keys = vt_calloc(n, sizeof(*keys));
+    first = vt_calloc(n, sizeof(*first));
+    if (!keys || !first) {
+        vt_free(keys);
+        vt_free(first);
+        return VT_ENOMEM;
+    }
+    for (i = 0; i < n; i++) {
+        keys[i].s = strs[i];
+        keys[i].index = i;
+    }
+    qsort(keys, n, sizeof(*keys), by_str_then_index);
+    for (i = 0; i < n; i++)
+        if (i == 0 || strcmp(keys[i].s, keys[i - 1].s) != 0)
+            first[keys[i].index] = true;
+    vt_free(keys);
+    *out = first;
+    return 0;
+}
+
+const char *vt__scan_component_ref(const vt_finding *f)
+{
+    return f->bom_ref && f->bom_ref[0] ? f->bom_ref : f->purl;
+}
+
+int vt__scan_document_id(vt_buf *out, const vt_scan_report *r, const char *kind, int64_t now_ms)
+{
+    vt_buf seed = VT_BUF_INIT;
+    size_t i;
+    int error;
+
+    error = vt_buf_printf(&seed, "%s\n%lld\n", kind, (long long)now_ms);
+    for (i = 0; error >= 0 && i < r->nfindings; i++)
+        error = vt_buf_printf(&seed, "%s\n%s\n%s\n", r->findings[i].sbom_path, r->findings[i].purl,
+                              r->findings[i].id);
+    if (error >= 0)
+        error = vt_scan_uuid(out, seed.ptr, seed.len);
+    vt_buf_dispose(&seed);
+    return error;
+}

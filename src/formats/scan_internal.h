@@ -1,0 +1,44 @@
+/*
+ * scan_internal.h - what the scan report writers share inside the library.
+ */
+#ifndef VT_SCAN_INTERNAL_H
+#define VT_SCAN_INTERNAL_H
+
+#include "vulntrack/scan.h"
+
+/* The findings of one advisory: indexes into the report's findings, ascending. */
+typedef struct vt__scan_group {
+    const size_t *members;
+    size_t n;
+} vt__scan_group;
+
+/* Findings grouped by advisory id, groups in the order of their first finding. */
+typedef struct vt__scan_groups {
+    size_t *index;
+    vt__scan_group *groups;
+    size_t ngroups;
+} vt__scan_groups;
+
+/* Group r's findings. Returns 0 or VT_ENOMEM; dispose with vt__scan_groups_dispose. */
+int vt__scan_groups_init(vt__scan_groups *g, const vt_scan_report *r);
+void vt__scan_groups_dispose(vt__scan_groups *g);
+
+/* The tool version to write: the option's, else the library's. */
+const char *vt__scan_tool_version(const vt_scan_write_options *opts);
+
+/*
+ * *out[i] is true when strs[i] is the first of its equal strings. *out is a
+ * new array (NULL when n is 0) freed with vt_free. Returns 0 or VT_ENOMEM.
+ */
+int vt__scan_first_occurrence(bool **out, const char *const *strs, size_t n);
+
+/* The reference a VEX document uses for a finding's component: bom-ref, else purl. */
+const char *vt__scan_component_ref(const vt_finding *f);
+
+/*
+ * Append a UUID for a document of `kind` made at `now_ms` from this report,
+ * the same for the same input. Returns 0, VT_ENOMEM or VT_ETOOBIG.
+ */
+int vt__scan_document_id(vt_buf *out, const vt_scan_report *r, const char *kind, int64_t now_ms);
+
+#endif
