@@ -11,6 +11,7 @@
  * Fields it does not interpret (database_specific, ecosystem_specific,
  * affected[].severity) are kept as compact JSON text.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "vulntrack/arena.h"
 #include "vulntrack/json.h"
 #include "vulntrack/osv.h"
+#include "json_strict.h"
 
 /*
  * The advisory handed to the caller is the first member, so the pointer the
@@ -29,14 +31,24 @@ typedef struct osv_doc {
     vt_arena arena;
 } osv_doc;
 
-/* Bytes. A JSON pointer into an OSV record is short: a few keys and indexes. */
-#define OSV_PATH_MAX 160
+/*
+ * The JSON pointer of the value being read, as a stack of segments that is
+ * formatted only when a message needs it: formatting on every step would
+ * cost more than the rest of the walk. Records nest at most seven deep
+ * (/affected/0/ranges/0/events/0/fixed).
+ */
+#define OSV_DEPTH_MAX 12
+
+typedef struct osv_segment {
+    const char *key; /* NULL for an array index */
+    size_t index;
+} osv_segment;
 
 typedef struct osv_ctx {
     vt_arena *arena;
     vt_error *err;
-    size_t plen;
-    char path[OSV_PATH_MAX];
+    size_t depth;
+    osv_segment seg[OSV_DEPTH_MAX];
 } osv_ctx;
 
 /* ------------------------------------------------------------------------ */
@@ -45,47 +57,57 @@ typedef struct osv_ctx {
 
 static size_t path_push_key(osv_ctx *c, const char *key)
 {
-    size_t saved = c->plen;
-    int n = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "/%s", key);
+    size_t saved = c->depth;
 
-    if (n > 0)
-        c->plen += (size_t)n < sizeof(c->path) - c->plen ? (size_t)n
-                                                          : sizeof(c->path) - 1 - c->plen;
+    assert(c->depth < OSV_DEPTH_MAX);
+    c->seg[c->depth].key = key;
+    c->depth++;
     return saved;
 }
 
 static size_t path_push_index(osv_ctx *c, size_t i)
 {
-    size_t saved = c->plen;
-    int n = snprintf(c->path + c->plen, sizeof(c->path) - c->plen, "/%zu", i);
+    size_t saved = c->depth;
 
-    if (n > 0)
-        c->plen += (size_t)n < sizeof(c->path) - c->plen ? (size_t)n
-                                                          : sizeof(c->path) - 1 - c->plen;
+    assert(c->depth < OSV_DEPTH_MAX);
+    c->seg[c->depth].key = NULL;
+    c->seg[c->depth].index = i;
+    c->depth++;
     return saved;
 }
 
 static void path_pop(osv_ctx *c, size_t saved)
 {
-    c->plen = saved;
-    c->path[saved] = '\0';
+    c->depth = saved;
 }
 
 /*
  * Fail with VT_EINVALID and "<pointer>: <problem>". The pointer of the top
  * level itself is the empty string, which reads badly, so it is spelt out.
+ * Keys are the reader's own names, none of which needs RFC 6901 escaping.
  */
 static int osv_fail(osv_ctx *c, const char *fmt, ...) VT_PRINTF(2, 3);
 static int osv_fail(osv_ctx *c, const char *fmt, ...)
 {
-    char msg[VT_ERROR_MSG_MAX];
+    char path[160], msg[VT_ERROR_MSG_MAX];
+    size_t i, used = 0;
     va_list ap;
+    int n;
 
+    path[0] = '\0';
+    for (i = 0; i < c->depth && used < sizeof(path); i++) {
+        if (c->seg[i].key)
+            n = snprintf(path + used, sizeof(path) - used, "/%s", c->seg[i].key);
+        else
+            n = snprintf(path + used, sizeof(path) - used, "/%zu", c->seg[i].index);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    return vt_error_set(c->err, VT_EINVALID, 0, "%s: %s",
-                        c->plen ? c->path : "top level", msg);
+    return vt_error_set(c->err, VT_EINVALID, 0, "%s: %s", c->depth ? path : "top level", msg);
 }
 
 /*
@@ -606,7 +628,7 @@ int vt_osv_parse(vt_advisory **out, const char *s, size_t len, vt_error *err)
     int error;
 
     *out = NULL;
-    error = vt_json_parse(&root, s, len, err);
+    error = vt__json_parse_document(&root, s, len, err);
     if (error < 0)
         goto out;
     doc = vt_calloc(1, sizeof(*doc));
@@ -624,8 +646,7 @@ int vt_osv_parse(vt_advisory **out, const char *s, size_t len, vt_error *err)
                                                         : len + 512;
     ctx.arena = &doc->arena;
     ctx.err = err;
-    ctx.plen = 0;
-    ctx.path[0] = '\0';
+    ctx.depth = 0;
     error = parse_record(&ctx, root, &doc->adv);
     if (error == VT_ENOMEM)
         vt_error_set(err, VT_ENOMEM, 0, "out of memory");

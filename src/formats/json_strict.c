@@ -1,0 +1,23 @@
+/* json_strict.c - one JSON document, nothing after it. */
+#include "json_strict.h"
+
+int vt__json_parse_document(cJSON **out, const char *s, size_t len, vt_error *err)
+{
+    const char *end = NULL;
+    size_t at;
+
+    *out = cJSON_ParseWithLengthOpts(s, len, &end, false);
+    if (!*out) {
+        at = end ? (size_t)(end - s) : 0;
+        return vt_error_set(err, VT_EINVALID, at, "malformed JSON at byte %zu", at);
+    }
+    at = (size_t)(end - s);
+    while (at < len && (s[at] == ' ' || s[at] == '\t' || s[at] == '\n' || s[at] == '\r'))
+        at++;
+    if (at == len)
+        return 0;
+    cJSON_Delete(*out);
+    *out = NULL;
+    return vt_error_set(err, VT_EINVALID, at,
+                        "malformed JSON at byte %zu: data after the value", at);
+}
