@@ -24,9 +24,11 @@ typedef struct vt_match_query {
 typedef struct vt_match_result {
     bool affected;
     /* Why, for people: "introduced 1.2.0, fixed 1.4.3", "listed in versions",
-     * "introduced 0 (no fix yet)". Empty when not affected. */
+     * "introduced 0, no fix", "introduced 0, last_affected 1.11.0".
+     * Empty when not affected. */
     char because[256];
-    /* Versions that fix it, from the ranges that matched: a new array of new
+    /* Versions that fix it, from the ranges that matched: those above the
+     * queried version, in version order, without repeats. A new array of new
      * strings the caller frees with vt_match_result_dispose. */
     char **fixed;
     size_t nfixed;
@@ -39,11 +41,13 @@ typedef struct vt_match_result {
 #define VT_MATCH_RESULT_INIT {false, {0}, NULL, 0, {NULL, NULL, NULL, NULL}, 0}
 
 /**
- * Evaluate `adv` for `q`. Returns 0 (see out->affected), VT_EINVALID when the
- * query's version is not a version of its ecosystem (err says why),
- * VT_ENOTFOUND / VT_EUNSUPPORTED for an ecosystem without ordering, or
- * VT_ENOMEM. Bad versions inside the advisory do not fail the call: that
- * range is skipped with a note.
+ * Evaluate `adv` for `q`. `out` is VT_MATCH_RESULT_INIT or a result of an
+ * earlier call, which is disposed first. Returns 0 (see out->affected),
+ * VT_EINVALID when the query's version is not a version of its ecosystem
+ * (err says why), VT_ENOTFOUND / VT_EUNSUPPORTED for an ecosystem without
+ * ordering, or VT_ENOMEM. Bad versions inside the advisory do not fail the
+ * call: that event (or a SEMVER range, for a version that is not SemVer) is
+ * skipped with a note.
  */
 VT_EXTERN int vt_match_advisory(vt_match_result *out, const vt_advisory *adv,
                                 const vt_match_query *q, vt_error *err);

@@ -16,6 +16,7 @@
 #include "vulntrack/buf.h"
 #include "vulntrack/match.h"
 #include "vulntrack/strparse.h"
+#include "osv_names.h"
 
 /* True when the part of `ecosystem` before any ':' is exactly `base`. */
 static bool names_ecosystem_is(const char *ecosystem, const char *base)
@@ -54,4 +55,38 @@ int vt_osv_normalize_name(vt_buf *out, const char *ecosystem, const char *name)
     if (ecosystem && names_ecosystem_is(ecosystem, "PyPI"))
         return names_put_pep503(out, name);
     return vt_buf_puts(out, name);
+}
+
+/* The next byte of a PEP 503 key, advancing *s; 0 at the end. */
+static char names_next_pep503(const char **s)
+{
+    const char *p = *s;
+    char c = *p;
+
+    if (c == '\0')
+        return 0;
+    if (c == '-' || c == '_' || c == '.') {
+        while (*p == '-' || *p == '_' || *p == '.')
+            p++;
+        *s = p;
+        return '-';
+    }
+    *s = p + 1;
+    return (char)vt_to_lower((unsigned char)c);
+}
+
+bool vt__osv_name_eq(const char *ecosystem, const char *a, const char *b)
+{
+    char ca, cb;
+
+    assert(a && b);
+    if (!ecosystem || !names_ecosystem_is(ecosystem, "PyPI"))
+        return strcmp(a, b) == 0;
+    do {
+        ca = names_next_pep503(&a);
+        cb = names_next_pep503(&b);
+        if (ca != cb)
+            return false;
+    } while (ca != 0);
+    return true;
 }
