@@ -5,7 +5,10 @@
  * dates; a refusal has a one-line message naming a JSON pointer or a byte
  * offset. A catalogue that reads without error and spells its keys without
  * escapes must also be recognised by the cheap content sniff (the sniff sees
- * the same top-level keys cJSON does). Violations abort.
+ * the same top-level keys cJSON does). Raw NUL bytes are left out of that
+ * check: cJSON keeps them inside a key, where they end its C string, so
+ * "vulnerabilities\0x" is "vulnerabilities" to cJSON but not to the sniff.
+ * Violations abort.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -76,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!version)
         die("catalogue read without its version", NULL);
-    if (!sniffed && !memchr(s, '\\', size))
+    if (!sniffed && !memchr(s, '\\', size) && !memchr(s, '\0', size))
         die("catalogue read but not recognised", version);
     vt_free(version);
     return 0;

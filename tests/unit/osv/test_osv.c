@@ -506,6 +506,28 @@ static void test_osv__almalinux_colon_id_and_parallel_builds(void **state)
     vt_advisory_free(a);
 }
 
+/* One affected entry per module stream build, same package name, different fixes. */
+static void test_osv__almalinux_module_streams(void **state)
+{
+    static const char *const fixed[] = {"0.15.0-6.module_el8.5.0+2620+03a0c2cc",
+                                         "0.15.0-6.module_el8.5.0+76+a10ffa55",
+                                         "0.15.0-6.module_el8.6.0+3089+dac88e97"};
+    vt_advisory *a = load("AlmaLinux", "ALSA-2023:5989");
+    size_t i;
+
+    (void)state;
+    assert_int_equal(a->naffected, 6);
+    assert_event(&a->affected[0].ranges[0], 1, VT_OSV_FIXED,
+                 "6.0.8-3.module_el8.8.0+3665+0b8dabc5.1.alma.1");
+    for (i = 3; i < 6; i++) {
+        assert_string_equal(a->affected[i].ecosystem, "AlmaLinux:8");
+        assert_string_equal(a->affected[i].name, "varnish-modules");
+        assert_int_equal(a->affected[i].nranges, 1);
+        assert_event(&a->affected[i].ranges[0], 1, VT_OSV_FIXED, fixed[i - 3]);
+    }
+    vt_advisory_free(a);
+}
+
 static void test_osv__almalinux_several_releases(void **state)
 {
     vt_advisory *a = load("AlmaLinux", "ALSA-2024:0265");
@@ -544,6 +566,15 @@ static void test_osv__invalid_versions_kept(void **state)
     /* A date used as a version in a range event. */
     a = load("PyPI", "PYSEC-2019-125");
     assert_event(&a->affected[0].ranges[0], 1, VT_OSV_FIXED, "2019-09-12");
+    vt_advisory_free(a);
+
+    /* Neither the commit nor the version is valid; both are kept. */
+    a = load("PyPI", "PYSEC-2021-371");
+    assert_int_equal(a->affected[0].ranges[0].type, VT_OSV_RANGE_GIT);
+    assert_event(&a->affected[0].ranges[0], 1, VT_OSV_FIXED,
+                 "195caac172690456dcdc8cc7a6ca50e05abf8182.patch");
+    assert_int_equal(a->affected[0].ranges[1].type, VT_OSV_RANGE_ECOSYSTEM);
+    assert_event(&a->affected[0].ranges[1], 1, VT_OSV_FIXED, "0.2.0-n653");
     vt_advisory_free(a);
 }
 
@@ -1202,6 +1233,7 @@ int main(void)
         cmocka_unit_test(test_osv__last_affected),
         cmocka_unit_test(test_osv__go_version_strings),
         cmocka_unit_test(test_osv__almalinux_colon_id_and_parallel_builds),
+        cmocka_unit_test(test_osv__almalinux_module_streams),
         cmocka_unit_test(test_osv__almalinux_several_releases),
         cmocka_unit_test(test_osv__invalid_versions_kept),
         cmocka_unit_test(test_osv__rustsec_placeholder_record),
