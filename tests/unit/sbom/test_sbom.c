@@ -519,6 +519,526 @@ static void test_sbom__allocation_failures(void **state)
     }
 }
 
+/* ------------------------------------------------------------------ */
+/* Validator                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Internal: the ECMA-262 to POSIX translation (src/formats/jsonschema.c). */
+int vt__jsonschema_translate_pattern(vt_buf *out, const char *pattern, vt_error *err);
+
+/* The schemas shipped with the project: <source>/data/schemas. */
+static const char *schema_dir(void)
+{
+    static char dir[4096];
+    const char *src = getenv("VT_SOURCE_DIR");
+
+    if (!src || !*src) {
+        fprintf(stderr, "environment variable VT_SOURCE_DIR is not set (run through ctest)\n");
+        exit(1);
+    }
+    snprintf(dir, sizeof(dir), "%s/data/schemas", src);
+    return dir;
+}
+
+static int validate_file(vt_jsonschema_errors *e, const char *rel, vt_error *err)
+{
+    vt_buf b = VT_BUF_INIT;
+    int rc;
+
+    vt_test_read_fixture(&b, "VT_DATA_DIR", rel);
+    rc = vt_sbom_validate(b.ptr, b.len, schema_dir(), e, err);
+    vt_buf_dispose(&b);
+    return rc;
+}
+
+static bool is_json_name(const char *name)
+{
+    size_t len = strlen(name);
+
+    return len > 5 && strcmp(name + len - 5, ".json") == 0;
+}
+
+/* SOURCES.md: every CycloneDX document validates against its specVersion's schema. */
+static void test_sbom__validate_shared_cyclonedx(void **state)
+{
+    const char *data = getenv("VT_DATA_DIR");
+    char path[4096], rel[512];
+    struct dirent *ent;
+    size_t seen = 0;
+    DIR *d;
+
+    (void)state;
+    assert_non_null(data);
+    snprintf(path, sizeof(path), "%s/sbom/cyclonedx", data);
+    d = opendir(path);
+    if (!d)
+        fail_msg("cannot open %s", path);
+    while ((ent = readdir(d)) != NULL) {
+        vt_jsonschema_errors e = VT_JSONSCHEMA_ERRORS_INIT;
+        vt_error err = VT_ERROR_INIT;
+
+        if (!is_json_name(ent->d_name))
+            continue;
+        snprintf(rel, sizeof(rel), "sbom/cyclonedx/%s", ent->d_name);
+        if (validate_file(&e, rel, &err) != 0)
+            fail_msg("%s: %s", rel, err.msg);
+        assert_int_equal(e.count, 0);
+        vt_jsonschema_errors_dispose(&e);
+        seen++;
+    }
+    closedir(d);
+    assert_true(seen >= 47);
+}
+
+static void validate_with(vt_jsonschema_errors *e, const char *schema_rel, const char *doc_rel,
+                          int want_rc)
+{
+    vt_jsonschema *schema = NULL;
+    vt_buf b = VT_BUF_INIT;
+    vt_error err = VT_ERROR_INIT;
+    cJSON *root = NULL;
+    char path[4096];
+    int rc;
+
+    snprintf(path, sizeof(path), "%s/%s", schema_dir(), schema_rel);
+    if (vt_jsonschema_load(&schema, path, &err) != 0)
+        fail_msg("%s: %s", path, err.msg);
+    vt_test_read_fixture(&b, "VT_DATA_DIR", doc_rel);
+    assert_int_equal(vt_json_parse(&root, b.ptr, b.len, &err), 0);
+    rc = vt_jsonschema_validate(schema, root, e, &err);
+    if (rc != want_rc)
+        fail_msg("%s against %s: got %d (%s), want %d", doc_rel, schema_rel, rc, err.msg,
+                 want_rc);
+    cJSON_Delete(root);
+    vt_buf_dispose(&b);
+    vt_jsonschema_free(schema);
+}
+
+/*
+ * SOURCES.md: every SPDX 2.3 document validates against both 2.3 schemas;
+ * the 2.2 documents validate against the 2.2.2 schema except appbomination,
+ * whose four PACKAGE-MANAGER categories the 2.2 schema does not allow.
+ */
+static void test_sbom__validate_shared_spdx(void **state)
+{
+    static const char bad[] = "software_example9_spdx2.2_appbomination.spdx.json";
+    static const char *const bad_pointers[] = {
+        "/packages/3/externalRefs/0/referenceCategory",
+        "/packages/4/externalRefs/0/referenceCategory",
+        "/packages/5/externalRefs/0/referenceCategory",
+        "/packages/6/externalRefs/0/referenceCategory",
+    };
+    const char *data = getenv("VT_DATA_DIR");
+    char path[4096], rel[512];
+    struct dirent *ent;
+    size_t i, n22 = 0, n23 = 0;
+    DIR *d;
+
+    (void)state;
+    assert_non_null(data);
+    snprintf(path, sizeof(path), "%s/sbom/spdx", data);
+    d = opendir(path);
+    if (!d)
+        fail_msg("cannot open %s", path);
+    while ((ent = readdir(d)) != NULL) {
+        vt_jsonschema_errors e = VT_JSONSCHEMA_ERRORS_INIT;
+        vt_sbom *s;
+
+        if (!is_json_name(ent->d_name))
+            continue;
+        snprintf(rel, sizeof(rel), "sbom/spdx/%s", ent->d_name);
+        s = must_parse(rel);
+        if (strcmp(s->spec_version, "SPDX-2.3") == 0) {
+            validate_with(&e, "spdx/v2.3/spdx-schema.json", rel, 0);
+            validate_with(&e, "spdx/v2.3.1/spdx-schema.json", rel, 0);
+            n23++;
+        } else if (strcmp(ent->d_name, bad) == 0) {
+            validate_with(&e, "spdx/v2.2.2/spdx-schema.json", rel, VT_EINVALID);
+            assert_int_equal(e.count, 4);
+            for (i = 0; i < 4; i++) {
+                assert_string_equal(e.items[i].instance, bad_pointers[i]);
+                assert_string_equal(e.items[i].keyword, "enum");
+                assert_string_equal(e.items[i].message,
+                                    "\"PACKAGE-MANAGER\" is not one of the allowed values");
+            }
+            n22++;
+        } else {
+            validate_with(&e, "spdx/v2.2.2/spdx-schema.json", rel, 0);
+            n22++;
+        }
+        vt_jsonschema_errors_dispose(&e);
+        vt_sbom_free(s);
+    }
+    closedir(d);
+    assert_true(n22 >= 5 && n23 >= 8);
+}
+
+static const struct {
+    const char *doc;
+    size_t count;          /* violations expected */
+    const char *instance;  /* of the first */
+    const char *keyword;
+    const char *message;
+} mutations[] = {
+    {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\",\"version\":1,\"components\":[{"
+     "\"type\":\"library\",\"name\":\"a\"},{\"type\":\"bogus\",\"name\":\"b\"}]}",
+     1, "/components/1/type", "enum", "\"bogus\" is not one of the allowed values"},
+    {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\",\"version\":1,\"components\":[{"
+     "\"type\":\"library\"}]}",
+     1, "/components/0", "required", "missing required property \"name\""},
+    {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\",\"version\":1,\"components\":[{"
+     "\"type\":\"library\",\"name\":\"a\",\"foo\":1}]}",
+     1, "/components/0/foo", "additionalProperties", "property \"foo\" is not allowed"},
+    {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"serialNumber\":\"abc\","
+     "\"version\":1}",
+     1, "/serialNumber", "pattern",
+     "\"abc\" does not match the pattern "
+     "^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},
+    {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"version\":1,\"metadata\":{"
+     "\"timestamp\":\"2024-13-01T00:00:00Z\"}}",
+     1, "/metadata/timestamp", "format", "\"2024-13-01T00:00:00Z\" is not an RFC 3339 date-time"},
+    {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.2\",\"version\":1,\"components\":[{"
+     "\"type\":\"library\",\"name\":\"a\",\"version\":\"1\",\"components\":[{\"type\":"
+     "\"library\",\"name\":\"b\",\"version\":\"2\",\"hashes\":[{\"alg\":\"SHA-1\",\"content\":"
+     "\"xyz\"}]}]}]}",
+     1, "/components/0/components/0/hashes/0/content", "pattern",
+     "\"xyz\" does not match the pattern "
+     "^([a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64}|[a-fA-F0-9]{96}|[a-fA-F0-9]{128})$"},
+    {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.3\",\"version\":\"1\"}", 1, "/version",
+     "type", "expected integer, found string"},
+    {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"version\":1,\"components\":[{"
+     "\"type\":\"library\",\"name\":\"a\",\"licenses\":[{\"license\":{\"id\":\"MIT\",\"name\":"
+     "\"MIT\"}}]}]}",
+     1, "/components/0/licenses", "oneOf",
+     "matches 0 of the 2 alternatives of oneOf (exactly one needed)"},
+    {"{\"specVersion\":\"1.6\",\"version\":1}", 1, "", "required",
+     "missing required property \"bomFormat\""},
+    {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"version\":1,\"components\":[{"
+     "\"type\":\"library\",\"name\":\"a\",\"bom-ref\":\"x\"},{\"type\":\"library\",\"name\":"
+     "\"a\",\"bom-ref\":\"x\"}],\"dependencies\":[{\"ref\":\"x\"},{\"ref\":\"x\"}]}",
+     2, "/components", "uniqueItems", "items 0 and 1 are equal"},
+    {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\",\"version\":1,\"signature\":{"
+     "\"algorithm\":\"RS256\",\"value\":\"x\",\"publicKey\":{\"kty\":\"EC\",\"crv\":\"P-256\","
+     "\"x\":\"a\"}}}",
+     1, "/signature", "oneOf", "matches 0 of the 3 alternatives of oneOf (exactly one needed)"},
+    {"{\"spdxVersion\":\"SPDX-2.3\",\"SPDXID\":\"SPDXRef-DOCUMENT\",\"name\":\"d\","
+     "\"dataLicense\":\"CC0-1.0\",\"documentNamespace\":\"http://x\",\"creationInfo\":{"
+     "\"created\":\"2024-01-01T00:00:00Z\",\"creators\":[\"Tool: x\"]},\"packages\":[{\"name\":"
+     "\"p\",\"downloadLocation\":\"NONE\"}]}",
+     1, "/packages/0", "required", "missing required property \"SPDXID\""},
+};
+
+static void test_sbom__validate_mutations(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(mutations) / sizeof(mutations[0]); i++) {
+        vt_jsonschema_errors e = VT_JSONSCHEMA_ERRORS_INIT;
+        vt_error err = VT_ERROR_INIT;
+        int rc = vt_sbom_validate(mutations[i].doc, strlen(mutations[i].doc), schema_dir(), &e,
+                                  &err);
+
+        if (e.count != mutations[i].count)
+            fail_msg("row %zu: %zu violations, want %zu (rc %d: %s)", i, e.count,
+                     mutations[i].count, rc, err.msg);
+        assert_int_equal(rc, e.count ? VT_EINVALID : 0);
+        if (e.count) {
+            assert_string_equal(e.items[0].instance, mutations[i].instance);
+            assert_string_equal(e.items[0].keyword, mutations[i].keyword);
+            assert_string_equal(e.items[0].message, mutations[i].message);
+        }
+        vt_jsonschema_errors_dispose(&e);
+    }
+}
+
+/* The JSF signature in CycloneDX 1.4 is a $ref into jsf-0.82.schema.json. */
+static void test_sbom__validate_cross_file_ref(void **state)
+{
+    /* Without a public key or certificate path the signer is not identified. */
+    static const char doc[] =
+        "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\",\"version\":1,\"signature\":{"
+        "\"algorithm\":\"RS256\",\"value\":\"x\"}}";
+    /* JSF allows any algorithm URI besides the registered names. */
+    static const char ok[] =
+        "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\",\"version\":1,\"signature\":{"
+        "\"algorithm\":\"RS999\",\"value\":\"x\"}}";
+    vt_jsonschema_errors e = VT_JSONSCHEMA_ERRORS_INIT;
+    vt_error err = VT_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(vt_sbom_validate(doc, strlen(doc), schema_dir(), &e, &err), VT_EINVALID);
+    assert_int_equal(e.count, 1);
+    assert_string_equal(e.items[0].instance, "/signature");
+    assert_string_equal(e.items[0].schema, "jsf-0.82.schema.json#/definitions/signature/oneOf");
+    vt_jsonschema_errors_dispose(&e);
+    assert_int_equal(vt_sbom_validate(ok, strlen(ok), schema_dir(), &e, &err), 0);
+    assert_int_equal(e.count, 0);
+    vt_jsonschema_errors_dispose(&e);
+}
+
+static void test_sbom__validate_refusals(void **state)
+{
+    static const char bad_json[] = "{\"bomFormat\": [1,, 2]}";
+    static const char v11[] = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.1\"}";
+    static const char spdx21[] = "{\"spdxVersion\":\"SPDX-2.1\"}";
+    static const char ok[] = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\",\"version\":1}";
+    vt_jsonschema_errors e = VT_JSONSCHEMA_ERRORS_INIT;
+    vt_error err = VT_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(vt_sbom_validate(bad_json, strlen(bad_json), schema_dir(), &e, &err),
+                     VT_EINVALID);
+    assert_int_equal(e.count, 0);
+    assert_int_equal(err.offset, 17);
+    assert_int_equal(vt_sbom_validate(v11, strlen(v11), schema_dir(), &e, &err),
+                     VT_EUNSUPPORTED);
+    assert_string_equal(err.msg, "/specVersion: no schema for this CycloneDX version (1.2 to 1.6)");
+    assert_int_equal(vt_sbom_validate(spdx21, strlen(spdx21), schema_dir(), &e, &err),
+                     VT_EUNSUPPORTED);
+    assert_int_equal(vt_sbom_validate(ok, strlen(ok), "/nonexistent-vulntrack-dir", &e, &err),
+                     VT_EIO);
+    assert_non_null(strstr(err.msg, "/nonexistent-vulntrack-dir/cyclonedx/bom-1.4.schema.json"));
+    assert_int_equal(e.count, 0);
+    assert_int_equal(vt_sbom_validate(ok, strlen(ok), schema_dir(), &e, &err), 0);
+    vt_jsonschema_errors_dispose(&e);
+}
+
+/* Recording stops at `max`, and says so. */
+static void test_sbom__validate_error_cap(void **state)
+{
+    vt_buf doc = VT_BUF_INIT;
+    vt_jsonschema_errors e = VT_JSONSCHEMA_ERRORS_INIT;
+    vt_error err = VT_ERROR_INIT;
+    int i;
+
+    (void)state;
+    assert_int_equal(vt_buf_puts(&doc, "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\","
+                                       "\"version\":1,\"components\":["),
+                     0);
+    for (i = 0; i < 30; i++)
+        assert_int_equal(vt_buf_printf(&doc, "%s{\"type\":\"x%d\",\"name\":\"n\"}", i ? "," : "",
+                                       i),
+                         0);
+    assert_int_equal(vt_buf_puts(&doc, "]}"), 0);
+    e.max = 10;
+    assert_int_equal(vt_sbom_validate(doc.ptr, doc.len, schema_dir(), &e, &err), VT_EINVALID);
+    assert_int_equal(e.count, 10);
+    assert_true(e.truncated);
+    assert_string_equal(e.items[9].instance, "/components/9/type");
+    vt_jsonschema_errors_dispose(&e);
+    vt_buf_dispose(&doc);
+}
+
+static const struct {
+    const char *ecma;
+    const char *ere; /* NULL: VT_EUNSUPPORTED */
+} patterns[] = {
+    {"^[-+a-z0-9.]+/[-+a-z0-9.]+$", "^[+.0-9a-z-]+/[+.0-9a-z-]+$"},
+    {"^urn:uuid:[0-9a-f]{8}$", "^urn:uuid:[0-9a-f]{8}$"},
+    {"^(.*)$", "^([^\n\r]*)$"},
+    {"^CRE:[0-9]+-[0-9]+$", "^CRE:[0-9]+-[0-9]+$"},
+    {"#.+$", "#[^\n\r]+$"},
+    {"\\d{2}\\.\\d", "[0-9]{2}\\.[0-9]"},
+    {"[\\w-]", "[0-9A-Z_a-z-]"},
+    {"[^\\s]", "[^\t-\r ]"},
+    {"(?:ab)+", "(ab)+"},
+    {"a{x", "a\\{x"},
+    {"[]a]", NULL},
+    {"[\\]^]", "[]^]"},
+    {"[\\^]", "\\^"},
+    {"[^^]", "[^^]"},
+    {"[^\\]x]", "[^]x]"},
+    {"\\D\\W", "[^0-9][^0-9A-Z_a-z]"},
+    {"[]", NULL},
+    {"(?=a)", NULL},
+    {"(?<n>a)", NULL},
+    {"a+?", NULL},
+    {"\\1", NULL},
+    {"\\bword", NULL},
+};
+
+static void test_sbom__pattern_translation(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+        vt_buf out = VT_BUF_INIT;
+        vt_error err = VT_ERROR_INIT;
+        int rc = vt__jsonschema_translate_pattern(&out, patterns[i].ecma, &err);
+
+        if (patterns[i].ere) {
+            if (rc != 0 || strcmp(out.ptr, patterns[i].ere) != 0)
+                fail_msg("%s: got %d \"%s\", want \"%s\" (%s)", patterns[i].ecma, rc, out.ptr,
+                         patterns[i].ere, err.msg);
+        } else if (rc != VT_EUNSUPPORTED) {
+            fail_msg("%s: got %d \"%s\", want VT_EUNSUPPORTED", patterns[i].ecma, rc, out.ptr);
+        }
+        vt_buf_dispose(&out);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Keywords the shipped schemas use rarely or not at all               */
+/* ------------------------------------------------------------------ */
+
+static char tmpdir[256];
+
+static void write_file(const char *name, const char *text)
+{
+    char path[512];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char keyword_schema[] =
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$id\":"
+    "\"http://example.com/main.json\",\"type\":\"object\",\"properties\":{"
+    "\"n\":{\"type\":\"number\",\"minimum\":1,\"exclusiveMaximum\":10,\"multipleOf\":0.5},"
+    "\"c\":{\"const\":{\"a\":[1,2]}},"
+    "\"any\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]},"
+    "\"nt\":{\"not\":{\"type\":\"null\"}},"
+    "\"cond\":{\"if\":{\"properties\":{\"k\":{\"const\":\"a\"}}},\"then\":{\"required\":[\"a\"]},"
+    "\"else\":{\"required\":[\"b\"]}},"
+    "\"tuple\":{\"prefixItems\":[{\"type\":\"string\"},{\"type\":\"integer\"}],\"items\":false,"
+    "\"minItems\":1,\"maxItems\":3,\"uniqueItems\":true,\"contains\":{\"type\":\"string\"}},"
+    "\"other\":{\"$ref\":\"other.json#/$defs/short\"},"
+    "\"len\":{\"type\":\"string\",\"minLength\":2,\"maxLength\":3},"
+    "\"pp\":{\"patternProperties\":{\"^x-\":{\"type\":\"integer\"}},\"additionalProperties\":"
+    "false,\"minProperties\":1,\"propertyNames\":{\"pattern\":\"^[a-z-]+$\"}},"
+    "\"never\":false,"
+    "\"loop\":{\"$ref\":\"#/$defs/loop\"}"
+    "},\"$defs\":{\"loop\":{\"$ref\":\"#/$defs/loop\"}}}";
+
+static const char other_schema[] =
+    "{\"$id\":\"http://example.com/other.json\",\"$defs\":{\"short\":{\"type\":\"string\","
+    "\"maxLength\":2}}}";
+
+static const struct {
+    const char *doc;
+    const char *instance; /* NULL: valid */
+    const char *keyword;
+} keyword_cases[] = {
+    {"{\"n\":1.5,\"c\":{\"a\":[1,2]},\"any\":3,\"nt\":0,\"tuple\":[\"a\",1]}", NULL, NULL},
+    {"{\"n\":0.5}", "/n", "minimum"},
+    {"{\"n\":10}", "/n", "exclusiveMaximum"},
+    {"{\"n\":1.25}", "/n", "multipleOf"},
+    {"{\"c\":{\"a\":[2,1]}}", "/c", "const"},
+    {"{\"any\":1.5}", "/any", "anyOf"},
+    {"{\"nt\":null}", "/nt", "not"},
+    {"{\"cond\":{\"k\":\"a\",\"a\":1}}", NULL, NULL},
+    {"{\"cond\":{\"k\":\"a\",\"b\":1}}", "/cond", "required"},
+    {"{\"cond\":{\"k\":\"z\",\"b\":1}}", NULL, NULL},
+    {"{\"tuple\":[\"a\",\"b\"]}", "/tuple/1", "type"},
+    {"{\"tuple\":[\"a\",1,2]}", "/tuple/2", "items"},
+    {"{\"tuple\":[]}", "/tuple", "minItems"},
+    {"{\"tuple\":[1]}", "/tuple/0", "type"},
+    {"{\"other\":\"abc\"}", "/other", "maxLength"},
+    {"{\"len\":\"\xC3\xA9\xC3\xA9\"}", NULL, NULL}, /* two code points, four bytes */
+    {"{\"len\":\"a\"}", "/len", "minLength"},
+    {"{\"pp\":{\"x-a\":1}}", NULL, NULL},
+    {"{\"pp\":{\"x-a\":\"s\"}}", "/pp/x-a", "type"},
+    {"{\"pp\":{\"y\":1}}", "/pp/y", "additionalProperties"},
+    {"{\"pp\":{}}", "/pp", "minProperties"},
+    {"{\"pp\":{\"x-A\":1}}", "/pp/x-A", "pattern"},
+    {"{\"never\":1}", "/never", "false"},
+    {"{\"loop\":1}", "/loop", "$ref"},
+    {"[]", "", "type"},
+};
+
+static void test_sbom__schema_keywords(void **state)
+{
+    vt_jsonschema *schema = NULL;
+    vt_error err = VT_ERROR_INIT;
+    char path[512];
+    size_t i;
+
+    (void)state;
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/vt-schema-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    write_file("main.json", keyword_schema);
+    write_file("other.json", other_schema);
+    snprintf(path, sizeof(path), "%s/main.json", tmpdir);
+    if (vt_jsonschema_load(&schema, path, &err) != 0)
+        fail_msg("%s", err.msg);
+    for (i = 0; i < sizeof(keyword_cases) / sizeof(keyword_cases[0]); i++) {
+        vt_jsonschema_errors e = VT_JSONSCHEMA_ERRORS_INIT;
+        cJSON *doc = NULL;
+        int rc;
+
+        assert_int_equal(vt_json_parse(&doc, keyword_cases[i].doc, strlen(keyword_cases[i].doc),
+                                       &err),
+                         0);
+        rc = vt_jsonschema_validate(schema, doc, &e, &err);
+        if (!keyword_cases[i].instance) {
+            if (rc != 0)
+                fail_msg("row %zu: %s", i, err.msg);
+        } else {
+            if (rc != VT_EINVALID || e.count < 1)
+                fail_msg("row %zu: no violation", i);
+            if (strcmp(e.items[0].instance, keyword_cases[i].instance) != 0 ||
+                strcmp(e.items[0].keyword, keyword_cases[i].keyword) != 0)
+                fail_msg("row %zu: got %s [%s] %s, want %s [%s]", i, e.items[0].instance,
+                         e.items[0].keyword, e.items[0].message, keyword_cases[i].instance,
+                         keyword_cases[i].keyword);
+        }
+        vt_jsonschema_errors_dispose(&e);
+        cJSON_Delete(doc);
+    }
+    vt_jsonschema_free(schema);
+
+    /* A $ref to a file that is not there, and an unsupported pattern, fail the load. */
+    write_file("dangling.json", "{\"properties\":{\"a\":{\"$ref\":\"missing.json#/x\"}}}");
+    snprintf(path, sizeof(path), "%s/dangling.json", tmpdir);
+    assert_int_equal(vt_jsonschema_load(&schema, path, &err), VT_EIO);
+    assert_null(schema);
+    assert_non_null(strstr(err.msg, "missing.json"));
+    write_file("lookahead.json", "{\"pattern\":\"^(?!x)\"}");
+    snprintf(path, sizeof(path), "%s/lookahead.json", tmpdir);
+    assert_int_equal(vt_jsonschema_load(&schema, path, &err), VT_EUNSUPPORTED);
+    assert_string_equal(err.msg, "pattern ^(?!x): lookaround and named groups are not supported");
+
+    /* Every allocation of load + validate may fail. */
+    snprintf(path, sizeof(path), "%s/main.json", tmpdir);
+    {
+        cJSON *doc = NULL;
+        long n;
+        bool done = false;
+
+        assert_int_equal(vt_json_parse(&doc, "{\"pp\":{\"y\":1},\"n\":0}", 21, &err), 0);
+        for (n = 0; !done && n < 100000; n++) {
+            vt_jsonschema_errors e = VT_JSONSCHEMA_ERRORS_INIT;
+            int rc;
+
+            vt_alloc_fail_after(n);
+            rc = vt_jsonschema_load(&schema, path, &err);
+            if (rc == 0)
+                rc = vt_jsonschema_validate(schema, doc, &e, &err);
+            if (!vt_alloc_failure_injected()) {
+                assert_int_equal(rc, VT_EINVALID);
+                assert_int_equal(e.count, 2);
+                done = true;
+            } else if (rc != VT_ENOMEM) {
+                fail_msg("allocation %ld failed, got %d (%s)", n, rc, err.msg);
+            }
+            vt_alloc_fail_after(-1);
+            vt_jsonschema_errors_dispose(&e);
+            vt_jsonschema_free(schema);
+            schema = NULL;
+        }
+        assert_true(done);
+        cJSON_Delete(doc);
+    }
+    snprintf(path, sizeof(path), "rm -rf '%s'", tmpdir);
+    assert_int_equal(system(path), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +1051,14 @@ int main(void)
         cmocka_unit_test(test_sbom__rejections),
         cmocka_unit_test(test_sbom__malformed_json_offset),
         cmocka_unit_test(test_sbom__allocation_failures),
+        cmocka_unit_test(test_sbom__validate_shared_cyclonedx),
+        cmocka_unit_test(test_sbom__validate_shared_spdx),
+        cmocka_unit_test(test_sbom__validate_mutations),
+        cmocka_unit_test(test_sbom__validate_cross_file_ref),
+        cmocka_unit_test(test_sbom__validate_refusals),
+        cmocka_unit_test(test_sbom__validate_error_cap),
+        cmocka_unit_test(test_sbom__pattern_translation),
+        cmocka_unit_test(test_sbom__schema_keywords),
     };
 
     vt_json_init();
