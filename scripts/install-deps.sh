@@ -10,8 +10,9 @@ BUILD_PKGS="build-essential cmake pkg-config libcjson-dev libsodium-dev libsqlit
 # implementations the differential tests compare against (dpkg ships with
 # Debian, rpm's comparison comes with python3-rpm, PEP 440 with
 # python3-packaging, and the pre-22 packaging that still orders legacy PyPI
-# versions is the copy python3-pip vendors).
-TEST_PKGS="libcmocka-dev python3 python3-rpm python3-packaging python3-pip dpkg"
+# versions is the copy python3-pip vendors). python3-jsonschema validates
+# the scan's SARIF, CycloneDX VEX and OpenVEX output against their schemas.
+TEST_PKGS="libcmocka-dev python3 python3-rpm python3-packaging python3-pip dpkg python3-jsonschema"
 # Fuzzing and sanitizer builds: clang with libFuzzer and its runtimes.
 FUZZ_PKGS="clang libclang-rt-14-dev"
 

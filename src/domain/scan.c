@@ -8,6 +8,7 @@
  * back for many lookups), and the per-advisory facts (CVSS scores, grade, KEV
  * entry) are computed once with it. Only matching is per component.
  */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,8 +27,7 @@
 /* An advisory read from the store, parsed, with what every finding needs. */
 typedef struct adv_entry {
     uint64_t hash;
-    const char *raw; /* a copy of the stored text, to tell texts apart exactly */
-    size_t raw_len;
+    unsigned char digest[16]; /* of the stored text, see text_digest */
     vt_advisory *adv; /* NULL when the stored text no longer parses */
     vt_scan_cvss *cvss;
     size_t ncvss;
@@ -77,6 +77,27 @@ static uint64_t fnv1a(const char *s, size_t len)
         h ^= (unsigned char)s[i];
         h *= 1099511628211u;
     }
+    return h;
+}
+
+/*
+ * The cache key of an advisory text: a 128-bit BLAKE2b digest of the whole
+ * text. Equal digests are taken as equal texts (a collision is not a
+ * practical concern), so the texts themselves need not be kept: on the full
+ * shared data set a scan can touch 50 MB of them.
+ */
+static void text_digest(unsigned char out[16], const char *s, size_t len)
+{
+    crypto_generichash(out, 16, (const unsigned char *)s, len, NULL, 0);
+}
+
+static uint64_t digest_hash(const unsigned char d[16])
+{
+    uint64_t h = 0;
+    size_t i;
+
+    for (i = 0; i < 8; i++)
+        h = (h << 8) | d[i];
     return h;
 }
 
@@ -255,7 +276,7 @@ static int find_kev(vt_scan *s, adv_entry *e, vt_error *err)
 }
 
 /* Parse the advisory and compute its CVSS list, grade and KEV entry. */
-static int adv_entry_fill(vt_scan *s, adv_entry *e, vt_error *err)
+static int adv_entry_fill(vt_scan *s, adv_entry *e, const char *raw, size_t len, vt_error *err)
 {
     size_t i, cap = 0;
     int error;
@@ -263,7 +284,7 @@ static int adv_entry_fill(vt_scan *s, adv_entry *e, vt_error *err)
     /* The store only holds records that parsed when imported; one that
      * does not parse now (a newer reader is stricter) is left out rather
      * than failing the scan. VT_ENOMEM still fails it. */
-    error = vt_osv_parse(&e->adv, e->raw, e->raw_len, NULL);
+    error = vt_osv_parse(&e->adv, raw, len, NULL);
     if (error == VT_ENOMEM)
         return error;
     if (error < 0) {
@@ -309,17 +330,20 @@ static int lookup_each(void *ctx, const char *raw, size_t len)
 {
     lookup_ctx *c = ctx;
     vt_scan *s = c->s;
-    uint64_t h = fnv1a(raw, len) ^ (uint64_t)len;
+    unsigned char digest[16];
+    uint64_t h;
     adv_entry *e = NULL;
     size_t j, i;
     int error;
 
+    text_digest(digest, raw, len);
+    h = digest_hash(digest);
     if (s->advs.nslots) {
         for (j = (size_t)h & (s->advs.nslots - 1); s->advs.slots[j];
              j = (j + 1) & (s->advs.nslots - 1)) {
             adv_entry *cand = s->advs.slots[j];
 
-            if (cand->hash == h && cand->raw_len == len && memcmp(cand->raw, raw, len) == 0) {
+            if (cand->hash == h && memcmp(cand->digest, digest, sizeof(digest)) == 0) {
                 e = cand;
                 break;
             }
@@ -336,10 +360,7 @@ static int lookup_each(void *ctx, const char *raw, size_t len)
         if (!e)
             return VT_ENOMEM;
         e->hash = h;
-        e->raw_len = len;
-        e->raw = vt_arena_strndup(&s->arena, raw, len);
-        if (!e->raw)
-            return VT_ENOMEM;
+        memcpy(e->digest, digest, sizeof(digest));
         e->best_score10 = -1;
         /* Registered before filling, so vt_scan_free frees a half-filled entry. */
         s->adv_list[s->nadv_list++] = e;
@@ -348,7 +369,7 @@ static int lookup_each(void *ctx, const char *raw, size_t len)
             ;
         s->advs.slots[j] = e;
         s->advs.used++;
-        error = adv_entry_fill(s, e, c->err);
+        error = adv_entry_fill(s, e, raw, len, c->err);
         if (error < 0)
             return error;
     }
@@ -584,7 +605,7 @@ static int add_finding(vt_scan *s, size_t sbom_index, size_t comp_index, comp_co
 
 /* Reusable buffers for one SBOM's components. */
 typedef struct scratch {
-    vt_buf eco, name, key, reason;
+    vt_buf eco, name, key, reason, version;
 } scratch;
 
 /*
@@ -597,7 +618,7 @@ static int scan_component(vt_scan *s, size_t sbom_index, size_t comp_index,
     vt_purl *p = NULL;
     vt_error perr = VT_ERROR_INIT;
     comp_copy cc = {NULL, NULL, NULL, NULL, NULL};
-    const char *version, *colon;
+    const char *version, *colon, *epoch;
     pkg_entry *pkg;
     size_t i;
     int error, mapped;
@@ -634,6 +655,16 @@ static int scan_component(vt_scan *s, size_t sbom_index, size_t comp_index,
     if (!version || !version[0]) {
         error = add_unidentified(s, sbom_index, c, "no version");
         goto out;
+    }
+    /* An rpm purl carries the epoch as a qualifier, while OSV writes
+     * "epoch:version"; without it every epoch-1 fix would look newer. */
+    epoch = strcmp(vt_purl_type(p), "rpm") == 0 ? vt_purl_qualifier_get(p, "epoch") : NULL;
+    if (epoch && !strchr(version, ':')) {
+        vt_buf_clear(&w->version);
+        error = vt_buf_printf(&w->version, "%s:%s", epoch, version);
+        if (error < 0)
+            goto out;
+        version = w->version.ptr;
     }
     /* The lookup key is the ecosystem without its release, then the name
      * normalised as advisories are indexed. */
@@ -684,7 +715,7 @@ out:
 
 int vt_scan_add_sbom(vt_scan *s, const char *path, const vt_sbom *sbom, vt_error *err)
 {
-    scratch w = {VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT};
+    scratch w = {VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT};
     vt_scan_sbom *e;
     size_t index, i;
     int error;
@@ -714,6 +745,7 @@ out:
     vt_buf_dispose(&w.name);
     vt_buf_dispose(&w.key);
     vt_buf_dispose(&w.reason);
+    vt_buf_dispose(&w.version);
     return error;
 }
 

@@ -3,244 +3,270 @@
  * against (issue 3, docs/scan.md). Keys appear in the contract's order; a
  * missing optional string is null, never left out, so that every finding has
  * the same shape.
+ *
+ * The text is written straight into the buffer instead of through a cJSON
+ * tree: a scan of a large SBOM has tens of thousands of findings, and the tree
+ * for them took more memory and time than the rest of the output.
  */
-#include "vulntrack/json.h"
 #include "vulntrack/scan.h"
 
-static int add_str_or_null(cJSON *obj, const char *key, const char *s)
-{
-    return s ? vt_json_add_str(obj, key, s) : vt_json_add_null(obj, key);
-}
-
-static int add_str_array(cJSON *obj, const char *key, const char *const *v, size_t n)
-{
-    cJSON *arr = cJSON_CreateArray();
-    size_t i;
-    int error = arr ? 0 : VT_ENOMEM;
-
-    for (i = 0; error >= 0 && i < n; i++)
-        error = vt_json_add_str(arr, NULL, v[i]);
-    if (error < 0) {
-        cJSON_Delete(arr);
-        return error;
-    }
-    return vt_json_add_take(obj, key, arr);
-}
-
-static int component_json(cJSON *parent, const vt_finding *f)
-{
-    cJSON *c = cJSON_CreateObject();
-    int error = c ? 0 : VT_ENOMEM;
-
-    if (error >= 0)
-        error = add_str_or_null(c, "name", f->name);
-    if (error >= 0)
-        error = add_str_or_null(c, "version", f->version);
-    if (error >= 0)
-        error = add_str_or_null(c, "purl", f->purl);
-    if (error >= 0)
-        error = add_str_or_null(c, "ecosystem", f->ecosystem);
-    if (error >= 0)
-        error = add_str_or_null(c, "bom_ref", f->bom_ref);
-    if (error < 0) {
-        cJSON_Delete(c);
-        return error;
-    }
-    return vt_json_add_take(parent, "component", c);
-}
-
-static int kev_json(cJSON *parent, const vt_scan_kev *k)
-{
-    cJSON *o;
+/* A writer that remembers its first error, so calls can be chained. */
+typedef struct jw {
+    vt_buf *b;
     int error;
+} jw;
 
-    if (!k)
-        return vt_json_add_null(parent, "known_exploited");
-    o = cJSON_CreateObject();
-    error = o ? 0 : VT_ENOMEM;
-    if (error >= 0)
-        error = add_str_or_null(o, "cve", k->cve);
-    if (error >= 0)
-        error = add_str_or_null(o, "date_added", k->date_added);
-    if (error >= 0)
-        error = add_str_or_null(o, "due_date", k->due_date);
-    if (error >= 0)
-        error = add_str_or_null(o, "ransomware", k->ransomware);
-    if (error < 0) {
-        cJSON_Delete(o);
-        return error;
-    }
-    return vt_json_add_take(parent, "known_exploited", o);
+static void raw(jw *w, const char *s)
+{
+    if (w->error >= 0)
+        w->error = vt_buf_puts(w->b, s);
 }
 
-static int vulnerability_json(cJSON *parent, const vt_finding *f)
+/* A JSON string: quotes, backslashes and control bytes escaped, UTF-8 as is. */
+static void str(jw *w, const char *s)
 {
-    cJSON *v = cJSON_CreateObject(), *cvss = NULL, *grade = NULL;
-    size_t i;
-    int error = v ? 0 : VT_ENOMEM;
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p, *run;
 
-    if (error >= 0)
-        error = vt_json_add_str(v, "id", f->id);
-    if (error >= 0)
-        error = add_str_array(v, "aliases", f->aliases, f->naliases);
-    if (error >= 0)
-        error = add_str_or_null(v, "summary", f->summary);
-    if (error >= 0) {
-        cvss = cJSON_CreateArray();
-        error = cvss ? 0 : VT_ENOMEM;
-        for (i = 0; error >= 0 && i < f->ncvss; i++) {
-            cJSON *one = cJSON_CreateObject();
+    if (!s) {
+        raw(w, "null");
+        return;
+    }
+    raw(w, "\"");
+    for (p = run = (const unsigned char *)s; w->error >= 0 && *p; p++) {
+        char esc[7] = {'\\', 'u', '0', '0', 0, 0, 0};
 
-            error = one ? vt_json_add_str(one, "vector", f->cvss[i].vector) : VT_ENOMEM;
-            if (error >= 0)
-                error = vt_json_add_num(one, "base_score", f->cvss[i].base_score);
-            if (error >= 0)
-                error = vt_json_add_take(cvss, NULL, one);
-            else
-                cJSON_Delete(one);
+        if (*p >= 0x20 && *p != '"' && *p != '\\')
+            continue;
+        w->error = vt_buf_put(w->b, (const char *)run, (size_t)(p - run));
+        run = p + 1;
+        if (*p == '"' || *p == '\\') {
+            esc[1] = (char)*p;
+            esc[2] = 0;
+        } else if (*p == '\n') {
+            esc[1] = 'n';
+            esc[2] = 0;
+        } else if (*p == '\t') {
+            esc[1] = 't';
+            esc[2] = 0;
+        } else if (*p == '\r') {
+            esc[1] = 'r';
+            esc[2] = 0;
+        } else {
+            esc[4] = hex[*p >> 4];
+            esc[5] = hex[*p & 15];
         }
-        if (error >= 0)
-            error = vt_json_add_take(v, "cvss", cvss);
-        else
-            cJSON_Delete(cvss);
+        raw(w, esc);
     }
-    if (error >= 0)
-        error = vt_grade_to_json(&grade, &f->grade);
-    if (error >= 0)
-        error = vt_json_add_take(v, "grade", grade);
-    if (error >= 0)
-        error = kev_json(v, f->kev);
-    if (error < 0) {
-        cJSON_Delete(v);
-        return error;
-    }
-    return vt_json_add_take(parent, "vulnerability", v);
+    if (w->error >= 0)
+        w->error = vt_buf_put(w->b, (const char *)run, (size_t)(p - run));
+    raw(w, "\"");
 }
 
-static int finding_json(cJSON *arr, const vt_finding *f)
+/* `"key":` preceded by a comma unless it is the first member. */
+static void key(jw *w, const char *k, bool first)
 {
-    cJSON *o = cJSON_CreateObject();
-    int error = o ? 0 : VT_ENOMEM;
+    if (!first)
+        raw(w, ",");
+    str(w, k);
+    raw(w, ":");
+}
 
-    if (error >= 0)
-        error = vt_json_add_str(o, "sbom", f->sbom_path);
-    if (error >= 0)
-        error = component_json(o, f);
-    if (error >= 0)
-        error = vulnerability_json(o, f);
-    if (error >= 0)
-        error = add_str_array(o, "fixed_versions", f->fixed_versions, f->nfixed_versions);
-    if (error >= 0)
-        error = vt_json_add_str(o, "matched_because", f->matched_because);
-    if (error < 0) {
-        cJSON_Delete(o);
-        return error;
+static void str_array(jw *w, const char *const *v, size_t n)
+{
+    size_t i;
+
+    raw(w, "[");
+    for (i = 0; i < n; i++) {
+        if (i)
+            raw(w, ",");
+        str(w, v[i]);
     }
-    return vt_json_add_take(arr, NULL, o);
+    raw(w, "]");
+}
+
+static void number(jw *w, size_t n)
+{
+    if (w->error >= 0)
+        w->error = vt_buf_printf(w->b, "%zu", n);
+}
+
+/* A score in tenths as a JSON number with one decimal: 98 -> 9.8. */
+static void score(jw *w, int score10)
+{
+    if (w->error >= 0)
+        w->error = vt_buf_printf(w->b, "%d.%d", score10 / 10, score10 % 10);
+}
+
+static void grade(jw *w, const vt_grade *g)
+{
+    raw(w, "{");
+    key(w, "zh", true);
+    str(w, vt_grade_level_zh(g->level));
+    key(w, "en", false);
+    str(w, vt_grade_level_en(g->level));
+    key(w, "method", false);
+    str(w, g->method == VT_GRADE_METHOD_NONE ? NULL : vt_grade_method_name(g->method));
+    if (g->note) {
+        key(w, "note", false);
+        str(w, g->note);
+    }
+    raw(w, "}");
+}
+
+static void finding(jw *w, const vt_finding *f)
+{
+    size_t i;
+
+    raw(w, "{");
+    key(w, "sbom", true);
+    str(w, f->sbom_path);
+    key(w, "component", false);
+    raw(w, "{");
+    key(w, "name", true);
+    str(w, f->name);
+    key(w, "version", false);
+    str(w, f->version);
+    key(w, "purl", false);
+    str(w, f->purl);
+    key(w, "ecosystem", false);
+    str(w, f->ecosystem);
+    key(w, "bom_ref", false);
+    str(w, f->bom_ref);
+    raw(w, "}");
+    key(w, "vulnerability", false);
+    raw(w, "{");
+    key(w, "id", true);
+    str(w, f->id);
+    key(w, "aliases", false);
+    str_array(w, f->aliases, f->naliases);
+    key(w, "summary", false);
+    str(w, f->summary);
+    key(w, "cvss", false);
+    raw(w, "[");
+    for (i = 0; i < f->ncvss; i++) {
+        raw(w, i ? ",{" : "{");
+        key(w, "vector", true);
+        str(w, f->cvss[i].vector);
+        key(w, "base_score", false);
+        score(w, f->cvss[i].score10);
+        raw(w, "}");
+    }
+    raw(w, "]");
+    key(w, "grade", false);
+    grade(w, &f->grade);
+    key(w, "known_exploited", false);
+    if (f->kev) {
+        raw(w, "{");
+        key(w, "cve", true);
+        str(w, f->kev->cve);
+        key(w, "date_added", false);
+        str(w, f->kev->date_added);
+        key(w, "due_date", false);
+        str(w, f->kev->due_date);
+        key(w, "ransomware", false);
+        str(w, f->kev->ransomware);
+        raw(w, "}");
+    } else {
+        raw(w, "null");
+    }
+    raw(w, "}");
+    key(w, "fixed_versions", false);
+    str_array(w, f->fixed_versions, f->nfixed_versions);
+    key(w, "matched_because", false);
+    str(w, f->matched_because);
+    raw(w, "}");
 }
 
 /* sboms[] lists the SBOMs that loaded; errors[] the ones that did not. */
-static int sboms_json(cJSON *root, const vt_scan_report *r)
+static void sboms(jw *w, const vt_scan_report *r)
 {
-    cJSON *arr = cJSON_CreateArray(), *errs = cJSON_CreateArray();
     size_t i;
-    int error = arr && errs ? 0 : VT_ENOMEM;
+    bool first = true;
 
-    for (i = 0; error >= 0 && i < r->nsboms; i++) {
+    key(w, "sboms", true);
+    raw(w, "[");
+    for (i = 0; i < r->nsboms; i++) {
         const vt_scan_sbom *b = &r->sboms[i];
-        cJSON *o = cJSON_CreateObject();
 
-        error = o ? vt_json_add_str(o, "path", b->path) : VT_ENOMEM;
-        if (error >= 0 && b->error) {
-            error = vt_json_add_str(o, "error", b->error);
-            if (error >= 0)
-                error = vt_json_add_take(errs, NULL, o);
-            else
-                cJSON_Delete(o);
+        if (b->error)
             continue;
-        }
-        if (error >= 0)
-            error = vt_json_add_str(o, "format", b->format);
-        if (error >= 0)
-            error = add_str_or_null(o, "spec_version", b->spec_version);
-        if (error >= 0)
-            error = vt_json_add_num(o, "components", (double)b->components);
-        if (error >= 0)
-            error = vt_json_add_num(o, "unidentified", (double)b->unidentified);
-        if (error >= 0)
-            error = vt_json_add_take(arr, NULL, o);
-        else
-            cJSON_Delete(o);
+        raw(w, first ? "{" : ",{");
+        first = false;
+        key(w, "path", true);
+        str(w, b->path);
+        key(w, "format", false);
+        str(w, b->format);
+        key(w, "spec_version", false);
+        str(w, b->spec_version);
+        key(w, "components", false);
+        number(w, b->components);
+        key(w, "unidentified", false);
+        number(w, b->unidentified);
+        raw(w, "}");
     }
-    if (error < 0) {
-        cJSON_Delete(arr);
-        cJSON_Delete(errs);
-        return error;
+    raw(w, "]");
+    key(w, "errors", false);
+    raw(w, "[");
+    first = true;
+    for (i = 0; i < r->nsboms; i++) {
+        const vt_scan_sbom *b = &r->sboms[i];
+
+        if (!b->error)
+            continue;
+        raw(w, first ? "{" : ",{");
+        first = false;
+        key(w, "path", true);
+        str(w, b->path);
+        key(w, "error", false);
+        str(w, b->error);
+        raw(w, "}");
     }
-    error = vt_json_add_take(root, "sboms", arr);
-    if (error < 0) {
-        cJSON_Delete(errs);
-        return error;
-    }
-    return vt_json_add_take(root, "errors", errs);
+    raw(w, "]");
 }
 
-static int unidentified_json(cJSON *root, const vt_scan_report *r)
+static void unidentified(jw *w, const vt_scan_report *r)
 {
-    cJSON *arr = cJSON_CreateArray();
     size_t i;
-    int error = arr ? 0 : VT_ENOMEM;
 
-    for (i = 0; error >= 0 && i < r->nunidentified; i++) {
+    key(w, "unidentified", false);
+    raw(w, "[");
+    for (i = 0; i < r->nunidentified; i++) {
         const vt_scan_unidentified *u = &r->unidentified[i];
-        cJSON *o = cJSON_CreateObject();
 
-        error = o ? vt_json_add_str(o, "sbom", u->sbom_path) : VT_ENOMEM;
-        if (error >= 0)
-            error = add_str_or_null(o, "name", u->name);
-        if (error >= 0)
-            error = add_str_or_null(o, "version", u->version);
-        if (error >= 0)
-            error = add_str_or_null(o, "bom_ref", u->bom_ref);
-        if (error >= 0)
-            error = vt_json_add_str(o, "reason", u->reason);
-        if (error >= 0)
-            error = vt_json_add_take(arr, NULL, o);
-        else
-            cJSON_Delete(o);
+        raw(w, i ? ",{" : "{");
+        key(w, "sbom", true);
+        str(w, u->sbom_path);
+        key(w, "name", false);
+        str(w, u->name);
+        key(w, "version", false);
+        str(w, u->version);
+        key(w, "bom_ref", false);
+        str(w, u->bom_ref);
+        key(w, "reason", false);
+        str(w, u->reason);
+        raw(w, "}");
     }
-    if (error < 0) {
-        cJSON_Delete(arr);
-        return error;
-    }
-    return vt_json_add_take(root, "unidentified", arr);
+    raw(w, "]");
 }
 
 int vt_scan_write_json(vt_buf *out, const vt_scan_report *r, const vt_scan_write_options *opts)
 {
-    cJSON *root = cJSON_CreateObject(), *findings = NULL;
+    jw w = {out, 0};
     size_t i;
-    int error = root ? 0 : VT_ENOMEM;
 
     (void)opts;
-    if (error >= 0)
-        error = sboms_json(root, r);
-    if (error >= 0) {
-        findings = cJSON_CreateArray();
-        error = findings ? 0 : VT_ENOMEM;
-        for (i = 0; error >= 0 && i < r->nfindings; i++)
-            error = finding_json(findings, &r->findings[i]);
-        if (error >= 0)
-            error = vt_json_add_take(root, "findings", findings);
-        else
-            cJSON_Delete(findings);
+    raw(&w, "{");
+    sboms(&w, r);
+    key(&w, "findings", false);
+    raw(&w, "[");
+    for (i = 0; i < r->nfindings; i++) {
+        if (i)
+            raw(&w, ",");
+        finding(&w, &r->findings[i]);
     }
-    if (error >= 0)
-        error = unidentified_json(root, r);
-    if (error >= 0)
-        error = vt_json_print(out, root);
-    if (error >= 0)
-        error = vt_buf_putc(out, '\n');
-    cJSON_Delete(root);
-    return error;
+    raw(&w, "]");
+    unidentified(&w, r);
+    raw(&w, "}\n");
+    return w.error;
 }
