@@ -138,6 +138,14 @@ static const order_row pypi_rows[] = {
     {"1.0.x-0.1", "1.0.x-.1", -1},
     {"1.0-SNAPSHOT", "1.0-snapshot", 0},
     {"1.0-1-1", "1.0-1", -1},
+    /* Releases that share leading components, and a keyword-free post-release. */
+    {"1.10", "1.9", 1},
+    {"1.2.10", "1.2.1", 1},
+    {"2.0", "10.0", -1},
+    {"1.0-1", "1.0.po\305\277t1", -1},
+    /* Legacy digit runs compare as zero-padded text, not as numbers. */
+    {"1.0.x.123456789", "1.0.x.99999999", -1},
+    {"x.000000003", "x.3", -1},
 };
 
 /* Expected values computed with Gem::Version of RubyGems 3.3.15. */
