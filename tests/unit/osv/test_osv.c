@@ -720,6 +720,12 @@ static const struct reject_case {
      "/affected/0/ranges/0/type: unknown range type 'semver'"},
     {AFF("\"ranges\":[{\"type\":\"\\u0001\",\"events\":[{\"introduced\":\"0\"}]}]"),
      "/affected/0/ranges/0/type: unknown range type '\\x01'"},
+    /* Quoted values are cut after 40 bytes; a backslash is spelt out too. */
+    {AFF("\"ranges\":[{\"type\":\"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\","
+         "\"events\":[{\"introduced\":\"0\"}]}]"),
+     "/affected/0/ranges/0/type: unknown range type 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn...'"},
+    {AFF("\"ranges\":[{\"type\":\"G\\\\IT\",\"events\":[{\"introduced\":\"0\"}]}]"),
+     "/affected/0/ranges/0/type: unknown range type 'G\\x5cIT'"},
     {AFF("\"ranges\":[{\"events\":[{\"introduced\":\"0\"}]}]"),
      "/affected/0/ranges/0/type: missing"},
     {AFF("\"ranges\":[{\"type\":3,\"events\":[{\"introduced\":\"0\"}]}]"),
