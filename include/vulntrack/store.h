@@ -49,6 +49,8 @@ typedef enum vt_upsert_outcome {
  * Insert or update an advisory by id. `raw` is the record's JSON text, stored
  * as it is; `adv` is its parse (for the index). A record whose `modified` is
  * older than (or equal to) the stored one's does not replace it.
+ * Outside a transaction the put is atomic; inside one, a failure leaves the
+ * transaction to be rolled back by the caller.
  * Returns 0, VT_EIO or VT_ENOMEM.
  */
 VT_EXTERN int vt_store_put_advisory(vt_store *s, const vt_advisory *adv, const char *raw,

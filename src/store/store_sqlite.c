@@ -82,8 +82,9 @@ struct vt_store {
     char *path;
     int schema_version;
     sqlite3_stmt *stmts[ST_COUNT];
-    vt_buf base; /* scratch: an ecosystem without its release */
-    vt_buf key;  /* scratch: a normalised package name */
+    vt_buf pairs;      /* scratch: an advisory's "base\0key\0" pairs */
+    const char **refs; /* scratch: pointers into `pairs`, sorted */
+    size_t refs_cap;
 };
 
 /* The wall clock in milliseconds since the epoch, for bookkeeping columns. */
@@ -181,6 +182,23 @@ static int store_run2(vt_store *s, enum store_stmt id, const char *a, const char
     if (error < 0)
         return error;
     if (store_bind_str(st, 1, a) != SQLITE_OK || store_bind_str(st, 2, b) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    return store_step_done(s, st, err, store_sql[id]);
+}
+
+/* Run a statement that takes three text parameters and returns nothing. */
+static int store_run3(vt_store *s, enum store_stmt id, const char *a, const char *b,
+                      const char *c, vt_error *err)
+{
+    sqlite3_stmt *st;
+    int error = store_stmt(s, id, &st, err);
+
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, a) != SQLITE_OK || store_bind_str(st, 2, b) != SQLITE_OK ||
+        store_bind_str(st, 3, c) != SQLITE_OK) {
         store_done(st);
         return store_fail(s, err, "binding");
     }
@@ -344,8 +362,7 @@ int vt_store_open(vt_store **out, const char *path, vt_error *err)
     s = vt_calloc(1, sizeof(*s));
     if (!s)
         return vt_error_set(err, VT_ENOMEM, 0, "out of memory");
-    vt_buf_init(&s->base, 0);
-    vt_buf_init(&s->key, 0);
+    vt_buf_init(&s->pairs, 0);
     s->path = vt_strdup(path);
     if (!s->path) {
         error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
@@ -373,7 +390,13 @@ int vt_store_open(vt_store **out, const char *path, vt_error *err)
     error = store_exec(s, "PRAGMA journal_mode = WAL", err);
     if (error < 0)
         goto out;
-    error = store_exec(s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", err);
+    /* Statement journals (of savepoints and of statements that may fail
+     * half-way) stay in memory: as temporary files they cost a write per
+     * page touched, several times the import's real writes. */
+    error = store_exec(s,
+                       "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+                       "PRAGMA temp_store = MEMORY",
+                       err);
     if (error < 0)
         goto out;
     error = store_migrate(s, err);
@@ -397,8 +420,8 @@ void vt_store_close(vt_store *s)
     /* sqlite3_close_v2 with no statement left open closes at once; a
      * transaction still open is rolled back by SQLite. */
     sqlite3_close_v2(s->db);
-    vt_buf_dispose(&s->base);
-    vt_buf_dispose(&s->key);
+    vt_buf_dispose(&s->pairs);
+    vt_free(s->refs);
     vt_free(s->path);
     vt_free(s);
 }
@@ -435,16 +458,6 @@ int vt_store_rollback(vt_store *s)
 /* ------------------------------------------------------------------------ */
 /* Advisories */
 
-/* s->base = the ecosystem without its release suffix ("Debian:12" -> "Debian"). */
-static int store_set_base(vt_store *s, const char *ecosystem)
-{
-    const char *colon = strchr(ecosystem, ':');
-
-    vt_buf_clear(&s->base);
-    return vt_buf_put(&s->base, ecosystem,
-                      colon ? (size_t)(colon - ecosystem) : strlen(ecosystem));
-}
-
 static bool store_affected_has_git(const vt_osv_affected *a)
 {
     size_t i;
@@ -455,47 +468,100 @@ static bool store_affected_has_git(const vt_osv_affected *a)
     return false;
 }
 
+/* Orders "base\0key\0" pairs by base, then key. */
+static int store_cmp_pairs(const void *pa, const void *pb)
+{
+    const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+    int c = strcmp(a, b);
+
+    if (c != 0)
+        return c;
+    return strcmp(a + strlen(a) + 1, b + strlen(b) + 1);
+}
+
+/*
+ * Collect the advisory's (ecosystem base, name key) pairs into s->pairs as
+ * "base\0key\0" strings and point s->refs at them, sorted. AlmaLinux
+ * records name one package in many affected entries (one per module
+ * stream), so sorting and skipping repeats saves most of the inserts.
+ */
+static int store_collect_pairs(vt_store *s, const vt_advisory *adv, size_t *count, bool *git)
+{
+    size_t i, n = 0, off;
+    int error;
+
+    *git = false;
+    vt_buf_clear(&s->pairs);
+    for (i = 0; i < adv->naffected; i++) {
+        const vt_osv_affected *a = &adv->affected[i];
+        const char *colon;
+
+        if (!a->ecosystem || !a->name) {
+            if (store_affected_has_git(a))
+                *git = true;
+            continue;
+        }
+        colon = strchr(a->ecosystem, ':');
+        error = vt_buf_put(&s->pairs, a->ecosystem,
+                           colon ? (size_t)(colon - a->ecosystem) : strlen(a->ecosystem));
+        if (error >= 0)
+            error = vt_buf_putc(&s->pairs, '\0');
+        if (error >= 0)
+            error = vt_osv_normalize_name(&s->pairs, a->ecosystem, a->name);
+        if (error >= 0)
+            error = vt_buf_putc(&s->pairs, '\0');
+        if (error < 0)
+            return error;
+        n++;
+    }
+    if (n > s->refs_cap) {
+        const char **grown = vt_realloc(s->refs, n * sizeof(*grown));
+
+        if (!grown)
+            return VT_ENOMEM;
+        s->refs = grown;
+        s->refs_cap = n;
+    }
+    /* Pointers are taken only now: the buffer may have moved while growing. */
+    for (i = 0, off = 0; i < n; i++) {
+        s->refs[i] = s->pairs.ptr + off;
+        off += strlen(s->pairs.ptr + off) + 1;
+        off += strlen(s->pairs.ptr + off) + 1;
+    }
+    if (n > 1)
+        qsort(s->refs, n, sizeof(*s->refs), store_cmp_pairs);
+    *count = n;
+    return 0;
+}
+
 /* The lookup rows of one advisory: packages, ecosystems and aliases. */
 static int store_put_index(vt_store *s, const vt_advisory *adv, vt_error *err)
 {
-    size_t i;
-    int error = 0;
+    const char *prev = NULL;
+    size_t i, n = 0;
+    bool git = false;
+    int error;
 
-    for (i = 0; i < adv->naffected; i++) {
-        const vt_osv_affected *a = &adv->affected[i];
-        sqlite3_stmt *st;
+    error = store_collect_pairs(s, adv, &n, &git);
+    if (error < 0)
+        return vt_error_set(err, error, 0, "%s", vt_strerror(error));
+    for (i = 0; i < n; i++) {
+        const char *base = s->refs[i], *key = base + strlen(base) + 1;
+        bool new_base = !prev || strcmp(prev, base) != 0;
 
-        if (!a->ecosystem || !a->name) {
-            /* osv.dev files package-less records with commit ranges under
-             * "GIT"; they cannot be found by name, only counted. */
-            if (store_affected_has_git(a))
-                error = store_run2(s, ST_ECO_INSERT, adv->id, "GIT", err);
-            if (error < 0)
-                return error;
+        if (prev && !new_base && strcmp(prev + strlen(prev) + 1, key) == 0)
             continue;
-        }
-        error = store_set_base(s, a->ecosystem);
-        if (error >= 0) {
-            vt_buf_clear(&s->key);
-            error = vt_osv_normalize_name(&s->key, a->ecosystem, a->name);
-        }
-        if (error < 0)
-            return vt_error_set(err, error, 0, "%s", vt_strerror(error));
-        error = store_stmt(s, ST_PKG_INSERT, &st, err);
+        error = store_run3(s, ST_PKG_INSERT, base, key, adv->id, err);
+        if (error >= 0 && new_base)
+            error = store_run2(s, ST_ECO_INSERT, adv->id, base, err);
         if (error < 0)
             return error;
-        if (sqlite3_bind_text64(st, 1, s->base.ptr, s->base.len, SQLITE_STATIC, SQLITE_UTF8) !=
-                SQLITE_OK ||
-            sqlite3_bind_text64(st, 2, s->key.ptr, s->key.len, SQLITE_STATIC, SQLITE_UTF8) !=
-                SQLITE_OK ||
-            store_bind_str(st, 3, adv->id) != SQLITE_OK) {
-            store_done(st);
-            return store_fail(s, err, "binding");
-        }
-        error = store_step_done(s, st, err, "indexing a package");
-        if (error < 0)
-            return error;
-        error = store_run2(s, ST_ECO_INSERT, adv->id, s->base.ptr, err);
+        prev = base;
+    }
+    /* osv.dev files package-less records with commit ranges under "GIT";
+     * they cannot be found by name, only counted. */
+    if (git) {
+        error = store_run2(s, ST_ECO_INSERT, adv->id, "GIT", err);
         if (error < 0)
             return error;
     }
@@ -587,26 +653,37 @@ int vt_store_put_advisory(vt_store *s, const vt_advisory *adv, const char *raw, 
 {
     sqlite3_stmt *st;
     vt_upsert_outcome result = VT_UPSERT_UNCHANGED;
+    bool own_savepoint;
     int error;
 
     assert(s && adv && adv->id && raw);
-    error = store_stmt(s, ST_SAVEPOINT, &st, err);
-    if (error < 0)
-        return error;
-    error = store_step_done(s, st, err, "starting a savepoint");
-    if (error < 0)
-        return error;
-    error = store_put_advisory_body(s, adv, raw, raw_len, &result, err);
-    if (error < 0) {
-        if (store_stmt(s, ST_ROLLBACK_TO, &st, NULL) == 0)
-            store_step_done(s, st, NULL, "rolling back a savepoint");
+    /*
+     * Alone, the put is made atomic with a savepoint. Inside the caller's
+     * transaction it is not: a failure there means the transaction is rolled
+     * back as a whole (store.h says so), and skipping the savepoint spares a
+     * bulk import two statements and the sub-journal for every record.
+     */
+    own_savepoint = sqlite3_get_autocommit(s->db) != 0;
+    if (own_savepoint) {
+        error = store_stmt(s, ST_SAVEPOINT, &st, err);
+        if (error < 0)
+            return error;
+        error = store_step_done(s, st, err, "starting a savepoint");
+        if (error < 0)
+            return error;
     }
-    /* RELEASE after ROLLBACK TO closes the savepoint in both cases. */
-    if (store_stmt(s, ST_RELEASE, &st, error < 0 ? NULL : err) == 0) {
-        int released = store_step_done(s, st, error < 0 ? NULL : err, "releasing a savepoint");
+    error = store_put_advisory_body(s, adv, raw, raw_len, &result, err);
+    if (own_savepoint) {
+        if (error < 0 && store_stmt(s, ST_ROLLBACK_TO, &st, NULL) == 0)
+            store_step_done(s, st, NULL, "rolling back a savepoint");
+        /* RELEASE after ROLLBACK TO closes the savepoint in both cases. */
+        if (store_stmt(s, ST_RELEASE, &st, error < 0 ? NULL : err) == 0) {
+            int released =
+                store_step_done(s, st, error < 0 ? NULL : err, "releasing a savepoint");
 
-        if (error >= 0)
-            error = released;
+            if (error >= 0)
+                error = released;
+        }
     }
     if (error >= 0 && outcome)
         *outcome = result;
