@@ -30,6 +30,7 @@ extern const cli_command cli_cmd_version;
 extern const cli_command cli_cmd_purl;
 extern const cli_command cli_cmd_cvss;
 extern const cli_command cli_cmd_grade;
+extern const cli_command cli_cmd_scan;
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);
