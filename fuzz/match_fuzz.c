@@ -7,6 +7,12 @@
  * version written verbatim in an entry's `versions` list of a live advisory
  * is affected for that entry's package, whatever the ranges say (except in
  * RPM ecosystems, where the parallel-build rule may overrule an entry).
+ *
+ * Seeds (fuzz/corpus/match/): the records the unit tests use, copied byte for
+ * byte from the data kit's OSV exports (golang/vulndb, pypa/advisory-database
+ * as converted to JSON, AlmaLinux/osv-database, rustsec/advisory-db; see the
+ * kit's SOURCES.md), named by id with ':' written '_'; and synthetic-*.json,
+ * written for this target (limits, ties, bad events, releases, RPM builds).
  */
 #include <stdint.h>
 #include <stdlib.h>
