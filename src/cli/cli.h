@@ -30,6 +30,7 @@ extern const cli_command cli_cmd_version;
 extern const cli_command cli_cmd_purl;
 extern const cli_command cli_cmd_cvss;
 extern const cli_command cli_cmd_grade;
+extern const cli_command cli_cmd_db;
 extern const cli_command cli_cmd_scan;
 
 /* True when argv holds -h or --help before any "--". */

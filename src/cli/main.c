@@ -13,6 +13,7 @@ static const cli_command *const commands[] = {
     &cli_cmd_grade,
     &cli_cmd_purl,
     &cli_cmd_cvss,
+    &cli_cmd_db,
     &cli_cmd_scan,
 };
 
