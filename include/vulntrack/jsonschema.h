@@ -11,8 +11,9 @@
  * (draft-04 boolean and draft-06+ number forms), multipleOf, allOf, anyOf,
  * oneOf, not, if/then/else, $ref (to "#/..." in the same file, and to a
  * sibling file by its name or by an $id ending in that name, optionally with
- * a "#/..." fragment), definitions/$defs, boolean schemas, and format
- * "date-time" (RFC 3339). Other formats are annotations and are not checked.
+ * a "#/..." fragment), definitions/$defs, boolean schemas, and the formats
+ * "date-time" (RFC 3339) and "uri" (a scheme and a colon, no spaces). Other
+ * formats (idn-email, iri-reference, ...) are annotations, not checked.
  * Not implemented (not used by the shipped schemas): unevaluatedProperties,
  * unevaluatedItems, dependentSchemas/dependencies, $anchor, $dynamicRef,
  * $recursiveRef, and $id as a base for resolving nested relative $refs.

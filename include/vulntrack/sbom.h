@@ -19,7 +19,7 @@ typedef enum vt_sbom_format {
 typedef struct vt_sbom_component {
     const char *name;     /* or NULL */
     const char *version;  /* or NULL */
-    const char *purl;     /* first purl found (CycloneDX purl; SPDX externalRefs of type purl), or NULL */
+    const char *purl;     /* first purl found (CycloneDX purl; SPDX externalRefs of type purl), or NULL (also for "") */
     const char *bom_ref;  /* CycloneDX bom-ref or SPDX SPDXID, exactly as in the document; or NULL */
     const char *type;     /* CycloneDX type / SPDX primaryPackagePurpose, or NULL */
     const char *group;    /* CycloneDX group, or NULL */

@@ -84,6 +84,9 @@ static int read_component(cdx_reader *r, const cJSON *c, int depth, bool is_meta
         error = vt__sbom_opt_str(&out->version, a, c, "version", where, r->err);
     if (error == 0)
         error = vt__sbom_opt_str(&out->purl, a, c, "purl", where, r->err);
+    /* An empty purl identifies nothing: report the component as unidentified. */
+    if (error == 0 && out->purl && out->purl[0] == '\0')
+        out->purl = NULL;
     if (error == 0)
         error = vt__sbom_opt_str(&out->bom_ref, a, c, "bom-ref", where, r->err);
     if (error == 0)

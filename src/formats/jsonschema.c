@@ -334,6 +334,29 @@ static bool is_date_time(const char *s)
     return false;
 }
 
+/*
+ * RFC 3986 absolute URI, lightly: a scheme (a letter, then letters, digits,
+ * '+', '-', '.'), a colon, and no space or control character after it. This
+ * is enough for the one place the shipped schemas rely on it (JSF's
+ * algorithm: a registered name such as "RS256" or a URI, in a oneOf that
+ * only works when names are not URIs).
+ */
+static bool is_uri(const char *s)
+{
+    const char *p = s;
+
+    if (!vt_is_alpha((unsigned char)*p))
+        return false;
+    while (vt_is_alnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    if (*p != ':')
+        return false;
+    for (; *p; p++)
+        if ((unsigned char)*p <= 0x20 || *p == 0x7F)
+            return false;
+    return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* ECMA-262 pattern -> POSIX ERE                                       */
 /* ------------------------------------------------------------------ */
@@ -1080,6 +1103,13 @@ static int check_string(vctx *c, const cJSON *inst, const loc *il, const cJSON *
         show(shown, sizeof(shown), inst);
         n += report(c, il, &k, "format", "%s is not an RFC 3339 date-time", shown);
     }
+    if (cJSON_IsString(fmt) && strcmp(fmt->valuestring, "uri") == 0 &&
+        !is_uri(inst->valuestring)) {
+        sloc k = {sl, "format", NULL, 0, false, NULL, NULL};
+
+        show(shown, sizeof(shown), inst);
+        n += report(c, il, &k, "format", "%s is not an absolute URI", shown);
+    }
     return n;
 }
 
@@ -1307,6 +1337,51 @@ static int check_array(vctx *c, const cJSON *inst, const loc *il, const cJSON *s
     return n;
 }
 
+/*
+ * When no alternative of an anyOf/oneOf matches, say which one came closest
+ * (fewest violations, then the deepest first violation) and why: a bare
+ * "matches none" leaves the reader guessing which rule the document meant to
+ * follow. Only computed when violations are recorded, never while probing.
+ */
+static void closest_hint(vctx *c, const cJSON *inst, const loc *il, const cJSON *list,
+                         const char *kw, const schema_file *file, const sloc *sl, char *hint,
+                         size_t n)
+{
+    vt_jsonschema_errors *saved = c->errors;
+    bool saved_stopped = c->stopped;
+    const cJSON *sub;
+    size_t i = 0, best_count = SIZE_MAX, best_depth = 0;
+
+    hint[0] = '\0';
+    if (!saved)
+        return;
+    cJSON_ArrayForEach(sub, list)
+    {
+        vt_jsonschema_errors tmp = VT_JSONSCHEMA_ERRORS_INIT;
+        sloc k = {sl, kw, NULL, i, true, NULL, NULL};
+
+        tmp.max = 16;
+        c->errors = &tmp;
+        c->stopped = false;
+        (void)validate(c, inst, il, sub, file, &k);
+        if (!c->fatal && tmp.count > 0) {
+            size_t depth = strlen(tmp.items[0].instance);
+
+            if (tmp.count < best_count || (tmp.count == best_count && depth > best_depth)) {
+                best_count = tmp.count;
+                best_depth = depth;
+                snprintf(hint, n, "; closest is alternative %zu: %s: %s", i,
+                         tmp.items[0].instance[0] ? tmp.items[0].instance : "(here)",
+                         tmp.items[0].message);
+            }
+        }
+        vt_jsonschema_errors_dispose(&tmp);
+        i++;
+    }
+    c->errors = saved;
+    c->stopped = saved_stopped;
+}
+
 static int check_combinators(vctx *c, const cJSON *inst, const loc *il, const cJSON *schema,
                              const schema_file *file, const sloc *sl)
 {
@@ -1342,8 +1417,11 @@ static int check_combinators(vctx *c, const cJSON *inst, const loc *il, const cJ
         }
         if (!matched) {
             sloc k = {sl, "anyOf", NULL, 0, false, NULL, NULL};
-            n += report(c, il, &k, "anyOf", "matches none of the %d alternatives of anyOf",
-                        cJSON_GetArraySize(any));
+            char hint[300];
+
+            closest_hint(c, inst, il, any, "anyOf", file, sl, hint, sizeof(hint));
+            n += report(c, il, &k, "anyOf", "matches none of the %d alternatives of anyOf%s",
+                        cJSON_GetArraySize(any), hint);
         }
     }
     if (cJSON_IsArray(one)) {
@@ -1358,9 +1436,13 @@ static int check_combinators(vctx *c, const cJSON *inst, const loc *il, const cJ
         }
         if (matched != 1) {
             sloc k = {sl, "oneOf", NULL, 0, false, NULL, NULL};
+            char hint[300] = "";
+
+            if (matched == 0)
+                closest_hint(c, inst, il, one, "oneOf", file, sl, hint, sizeof(hint));
             n += report(c, il, &k, "oneOf",
-                        "matches %zu of the %zu alternatives of oneOf (exactly one needed)",
-                        matched, total);
+                        "matches %zu of the %zu alternatives of oneOf (exactly one needed)%s",
+                        matched, total, hint);
         }
     }
     if (not_) {

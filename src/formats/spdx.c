@@ -56,7 +56,7 @@ static int read_purl(const char **out, vt_arena *a, const cJSON *pkg, const char
                                     "%s/referenceLocator: expected a string", rwhere);
             loc = cJSON_GetObjectItemCaseSensitive(ref, "referenceLocator")->valuestring;
         }
-        if (!*out && type && loc && strcmp(type, "purl") == 0) {
+        if (!*out && type && loc && loc[0] != '\0' && strcmp(type, "purl") == 0) {
             *out = vt_arena_strdup(a, loc);
             if (!*out)
                 return VT_ENOMEM;
@@ -145,7 +145,7 @@ static int read_relationships(vt__sbom_doc *d, const cJSON *rels, vt_error *err)
     vt_sbom_dependency *deps;
     const char **targets;
     const cJSON *rel;
-    const char *from, *type, *to;
+    const char *from = NULL, *type = NULL, *to = NULL;
     char where[48];
     size_t n = (size_t)cJSON_GetArraySize(rels), nedges = 0, ngroups = 0, i, j, k;
     int error = 0;

@@ -393,6 +393,94 @@ static void test_sbom__spdx_both_category_spellings(void **state)
     }
 }
 
+/* metadata.component and its children come first, flagged; empty purls count as absent. */
+static void test_sbom__cyclonedx_metadata_nested(void **state)
+{
+    static const char doc[] =
+        "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"metadata\":{\"component\":{"
+        "\"name\":\"app\",\"bom-ref\":\"app\",\"components\":[{\"name\":\"sub\",\"purl\":"
+        "\"pkg:npm/sub@1\"}]}},\"components\":[{\"name\":\"a\",\"purl\":\"\",\"components\":[{"
+        "\"name\":\"b\",\"components\":[{\"name\":\"c\",\"purl\":\"pkg:pypi/c@1\"}]}]},{\"name\":"
+        "\"d\"}],\"dependencies\":[{\"ref\":\"app\",\"dependsOn\":[\"a\",\"d\"]},{\"ref\":\"a\"}]}";
+    static const struct {
+        const char *name, *pointer, *purl;
+        int depth;
+        bool is_metadata;
+    } want[] = {
+        {"app", "/metadata/component", NULL, 0, true},
+        {"sub", "/metadata/component/components/0", "pkg:npm/sub@1", 1, true},
+        {"a", "/components/0", NULL, 0, false},
+        {"b", "/components/0/components/0", NULL, 1, false},
+        {"c", "/components/0/components/0/components/0", "pkg:pypi/c@1", 2, false},
+        {"d", "/components/1", NULL, 0, false},
+    };
+    vt_error err = VT_ERROR_INIT;
+    vt_sbom *s = NULL;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(parse_str(&s, doc, &err), 0);
+    assert_int_equal(s->ncomponents, 6);
+    assert_int_equal(count_plain(s), 4);
+    assert_string_equal(s->name, "app");
+    for (i = 0; i < 6; i++) {
+        const vt_sbom_component *c = &s->components[i];
+
+        assert_string_equal(c->name, want[i].name);
+        assert_string_equal(c->pointer, want[i].pointer);
+        assert_int_equal(c->depth, want[i].depth);
+        assert_int_equal(c->is_metadata, want[i].is_metadata);
+        if (want[i].purl)
+            assert_string_equal(c->purl, want[i].purl);
+        else
+            assert_null(c->purl);
+    }
+    assert_int_equal(s->ndependencies, 2);
+    assert_string_equal(s->dependencies[0].ref, "app");
+    assert_int_equal(s->dependencies[0].ndepends_on, 2);
+    assert_string_equal(s->dependencies[0].depends_on[1], "d");
+    assert_int_equal(s->dependencies[1].ndepends_on, 0);
+    vt_sbom_free(s);
+}
+
+/* Dependency edges from every spelling of the relationship, grouped by source. */
+static void test_sbom__spdx_relationships(void **state)
+{
+    static const char doc[] =
+        "{\"spdxVersion\":\"SPDX-2.3\",\"packages\":[{\"SPDXID\":\"SPDXRef-a\",\"name\":\"a\","
+        "\"externalRefs\":[{\"referenceType\":\"purl\",\"referenceLocator\":\"\"}]}],"
+        "\"relationships\":["
+        "{\"spdxElementId\":\"SPDXRef-b\",\"relationshipType\":\"DEPENDENCY_OF\","
+        "\"relatedSpdxElement\":\"SPDXRef-a\"},"
+        "{\"spdxElementId\":\"SPDXRef-DOCUMENT\",\"relationshipType\":\"DESCRIBES\","
+        "\"relatedSpdxElement\":\"SPDXRef-a\"},"
+        "{\"spdxElementId\":\"SPDXRef-a\",\"relationshipType\":\"CONTAINS\","
+        "\"relatedSpdxElement\":\"SPDXRef-c\"},"
+        "{\"spdxElementId\":\"SPDXRef-d\",\"relationshipType\":\"TEST_DEPENDENCY_OF\","
+        "\"relatedSpdxElement\":\"SPDXRef-a\"},"
+        "{\"spdxElementId\":\"SPDXRef-e\",\"relationshipType\":\"CONTAINED_BY\","
+        "\"relatedSpdxElement\":\"SPDXRef-c\"},"
+        "{\"spdxElementId\":\"SPDXRef-c\",\"relationshipType\":\"DEPENDS_ON\","
+        "\"relatedSpdxElement\":\"SPDXRef-f\"}]}";
+    vt_error err = VT_ERROR_INIT;
+    vt_sbom *s = NULL;
+
+    (void)state;
+    assert_int_equal(parse_str(&s, doc, &err), 0);
+    assert_null(s->components[0].purl); /* an empty locator identifies nothing */
+    assert_int_equal(s->ndependencies, 2);
+    assert_string_equal(s->dependencies[0].ref, "SPDXRef-a");
+    assert_int_equal(s->dependencies[0].ndepends_on, 3);
+    assert_string_equal(s->dependencies[0].depends_on[0], "SPDXRef-b");
+    assert_string_equal(s->dependencies[0].depends_on[1], "SPDXRef-c");
+    assert_string_equal(s->dependencies[0].depends_on[2], "SPDXRef-d");
+    assert_string_equal(s->dependencies[1].ref, "SPDXRef-c");
+    assert_int_equal(s->dependencies[1].ndepends_on, 2);
+    assert_string_equal(s->dependencies[1].depends_on[0], "SPDXRef-e");
+    assert_string_equal(s->dependencies[1].depends_on[1], "SPDXRef-f");
+    vt_sbom_free(s);
+}
+
 static const struct {
     const char *doc;
     int code;
@@ -710,7 +798,9 @@ static const struct {
      "\"type\":\"library\",\"name\":\"a\",\"licenses\":[{\"license\":{\"id\":\"MIT\",\"name\":"
      "\"MIT\"}}]}]}",
      1, "/components/0/licenses", "oneOf",
-     "matches 0 of the 2 alternatives of oneOf (exactly one needed)"},
+     "matches 0 of the 2 alternatives of oneOf (exactly one needed); closest is alternative 0: "
+     "/components/0/licenses/0/license: matches 2 of the 2 alternatives of oneOf (exactly one "
+     "needed)"},
     {"{\"specVersion\":\"1.6\",\"version\":1}", 1, "", "required",
      "missing required property \"bomFormat\""},
     {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"version\":1,\"components\":[{"
@@ -720,7 +810,9 @@ static const struct {
     {"{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\",\"version\":1,\"signature\":{"
      "\"algorithm\":\"RS256\",\"value\":\"x\",\"publicKey\":{\"kty\":\"EC\",\"crv\":\"P-256\","
      "\"x\":\"a\"}}}",
-     1, "/signature", "oneOf", "matches 0 of the 3 alternatives of oneOf (exactly one needed)"},
+     1, "/signature", "oneOf",
+     "matches 0 of the 3 alternatives of oneOf (exactly one needed); closest is alternative 2: "
+     "/signature/publicKey: missing required property \"y\""},
     {"{\"spdxVersion\":\"SPDX-2.3\",\"SPDXID\":\"SPDXRef-DOCUMENT\",\"name\":\"d\","
      "\"dataLicense\":\"CC0-1.0\",\"documentNamespace\":\"http://x\",\"creationInfo\":{"
      "\"created\":\"2024-01-01T00:00:00Z\",\"creators\":[\"Tool: x\"]},\"packages\":[{\"name\":"
@@ -752,29 +844,51 @@ static void test_sbom__validate_mutations(void **state)
     }
 }
 
-/* The JSF signature in CycloneDX 1.4 is a $ref into jsf-0.82.schema.json. */
+/*
+ * The JSF signature in CycloneDX 1.4 is a $ref into jsf-0.82.schema.json. Its
+ * algorithm is a registered name or a URI (a oneOf that needs format "uri"
+ * checked: without it every registered name matches both alternatives).
+ */
 static void test_sbom__validate_cross_file_ref(void **state)
 {
-    /* Without a public key or certificate path the signer is not identified. */
-    static const char doc[] =
-        "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\",\"version\":1,\"signature\":{"
-        "\"algorithm\":\"RS256\",\"value\":\"x\"}}";
-    /* JSF allows any algorithm URI besides the registered names. */
-    static const char ok[] =
-        "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\",\"version\":1,\"signature\":{"
-        "\"algorithm\":\"RS999\",\"value\":\"x\"}}";
-    vt_jsonschema_errors e = VT_JSONSCHEMA_ERRORS_INIT;
-    vt_error err = VT_ERROR_INIT;
+    static const struct {
+        const char *algorithm;
+        bool valid;
+    } rows[] = {
+        {"RS256", true},
+        {"Ed25519", true},
+        {"https://example.com/alg#x", true},
+        {"RS999", false},
+        {"not a uri:", false},
+    };
+    size_t i;
 
     (void)state;
-    assert_int_equal(vt_sbom_validate(doc, strlen(doc), schema_dir(), &e, &err), VT_EINVALID);
-    assert_int_equal(e.count, 1);
-    assert_string_equal(e.items[0].instance, "/signature");
-    assert_string_equal(e.items[0].schema, "jsf-0.82.schema.json#/definitions/signature/oneOf");
-    vt_jsonschema_errors_dispose(&e);
-    assert_int_equal(vt_sbom_validate(ok, strlen(ok), schema_dir(), &e, &err), 0);
-    assert_int_equal(e.count, 0);
-    vt_jsonschema_errors_dispose(&e);
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        vt_jsonschema_errors e = VT_JSONSCHEMA_ERRORS_INIT;
+        vt_error err = VT_ERROR_INIT;
+        char doc[256];
+        int rc;
+
+        snprintf(doc, sizeof(doc),
+                 "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.4\",\"version\":1,"
+                 "\"signature\":{\"algorithm\":\"%s\",\"value\":\"x\"}}",
+                 rows[i].algorithm);
+        rc = vt_sbom_validate(doc, strlen(doc), schema_dir(), &e, &err);
+        if (rows[i].valid) {
+            if (rc != 0)
+                fail_msg("%s: %s", rows[i].algorithm, err.msg);
+        } else {
+            assert_int_equal(rc, VT_EINVALID);
+            assert_int_equal(e.count, 1);
+            assert_string_equal(e.items[0].instance, "/signature");
+            assert_string_equal(e.items[0].schema,
+                                "jsf-0.82.schema.json#/definitions/signature/oneOf");
+            assert_non_null(strstr(e.items[0].message, "closest is alternative 2: "
+                                                       "/signature/algorithm: "));
+        }
+        vt_jsonschema_errors_dispose(&e);
+    }
 }
 
 static void test_sbom__validate_refusals(void **state)
@@ -1048,6 +1162,8 @@ int main(void)
         cmocka_unit_test(test_sbom__cyclonedx_fields),
         cmocka_unit_test(test_sbom__spdx_fields),
         cmocka_unit_test(test_sbom__spdx_both_category_spellings),
+        cmocka_unit_test(test_sbom__cyclonedx_metadata_nested),
+        cmocka_unit_test(test_sbom__spdx_relationships),
         cmocka_unit_test(test_sbom__rejections),
         cmocka_unit_test(test_sbom__malformed_json_offset),
         cmocka_unit_test(test_sbom__allocation_failures),
