@@ -491,6 +491,27 @@ def test_openvex_valid_and_complete():
     assert "CVE-2022-33891" in st["vulnerability"]["aliases"]
 
 
+def test_every_format_for_all_shared_sboms():
+    files = shared_sboms()
+    validators = {"sarif": jsonschema.Draft4Validator(_load_schema("sarif-2.1.0-rtm.5.json")),
+                  "cyclonedx-vex": _cyclonedx_validator(),
+                  "openvex": jsonschema.Draft202012Validator(
+                      _load_schema("openvex_json_schema.json"))}
+    for fmt, v in validators.items():
+        rc, out, err = scan("--format", fmt, *files)
+        assert rc == 1, (fmt, rc, err)
+        doc = json.loads(out)
+        assert not _errors(v, doc), (fmt, _errors(v, doc))
+    # With no finding at all, SARIF and CycloneDX stay valid; OpenVEX 0.2.0
+    # requires at least one statement, so an empty document misses only that.
+    empty = os.path.join(DATA, "sbom", "cyclonedx", "SBOM_keycloak-10.0.2_bom.json")
+    for fmt, v in validators.items():
+        rc, out, err = scan("--format", fmt, empty)
+        assert rc == 0, (fmt, rc, err)
+        errors = [e.validator for e in v.iter_errors(json.loads(out))]
+        assert errors == ([] if fmt != "openvex" else ["minItems"]), (fmt, errors)
+
+
 def test_vex_outputs_reproducible_with_source_date_epoch():
     env = {"SOURCE_DATE_EPOCH": "1700000000"}
     for fmt in ("openvex", "cyclonedx-vex"):
