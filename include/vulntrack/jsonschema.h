@@ -37,7 +37,7 @@ typedef struct vt_jsonschema_error {
     const char *instance; /* JSON pointer of the failing value ("" for the root) */
     const char *keyword;  /* the failing keyword: "enum", "required", "type", ... */
     const char *schema;   /* where the keyword is: "<file>#<JSON pointer>" */
-    const char *message;  /* one line, e.g. "\"PACKAGE-MANAGER\" is not one of the allowed values" */
+    const char *message;  /* one line: "\"PACKAGE-MANAGER\" is not one of the allowed values" */
 } vt_jsonschema_error;
 
 typedef struct vt_jsonschema_errors {

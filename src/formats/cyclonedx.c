@@ -19,7 +19,7 @@ typedef struct cdx_reader {
     vt__sbom_doc *d;
     vt_sbom_component *comps; /* in the arena, room for `cap` */
     size_t n, cap;
-    vt_buf ptr;               /* JSON pointer of the current array */
+    vt_buf ptr; /* JSON pointer of the current array */
     vt_error *err;
 } cdx_reader;
 
@@ -226,8 +226,8 @@ static int read_dependencies(vt__sbom_doc *d, const cJSON *deps, vt_error *err)
             cJSON_ArrayForEach(ref, on)
             {
                 if (!cJSON_IsString(ref))
-                    return vt_error_set(err, VT_EINVALID, 0,
-                                        "%s/dependsOn/%zu: expected a string", where, j);
+                    return vt_error_set(err, VT_EINVALID, 0, "%s/dependsOn/%zu: expected a string",
+                                        where, j);
                 targets[j] = vt_arena_strdup(&d->arena, ref->valuestring);
                 if (!targets[j])
                     return VT_ENOMEM;

@@ -33,10 +33,10 @@
 
 typedef struct schema_file {
     struct schema_file *next;
-    char *name;            /* the file name, e.g. "bom-1.5.schema.json" */
-    const char *id;        /* its $id, or NULL (points into root) */
+    char *name;     /* the file name, e.g. "bom-1.5.schema.json" */
+    const char *id; /* its $id, or NULL (points into root) */
     cJSON *root;
-    bool ref_overrides;    /* draft-04..07: keywords beside $ref are ignored */
+    bool ref_overrides; /* draft-04..07: keywords beside $ref are ignored */
 } schema_file;
 
 typedef struct compiled_re {
@@ -149,9 +149,9 @@ void vt_jsonschema_errors_dispose(vt_jsonschema_errors *e)
 typedef struct vctx {
     vt_jsonschema *s;
     vt_jsonschema_errors *errors;
-    int fatal;     /* VT_ENOMEM once it happened; validation stops */
+    int fatal; /* VT_ENOMEM once it happened; validation stops */
     int depth;
-    bool stopped;  /* the error list is full */
+    bool stopped; /* the error list is full */
 } vctx;
 
 static size_t max_errors(const vt_jsonschema_errors *e)
@@ -163,11 +163,10 @@ static size_t max_errors(const vt_jsonschema_errors *e)
  * Record one violation, unless probing (errors == NULL). Returns the number
  * of violations it stands for (1), so callers can add it up.
  */
-static int report(vctx *c, const loc *il, const sloc *sl, const char *keyword, const char *fmt,
-                  ...) VT_PRINTF(5, 6);
+static int report(vctx *c, const loc *il, const sloc *sl, const char *keyword, const char *fmt, ...)
+    VT_PRINTF(5, 6);
 
-static int report(vctx *c, const loc *il, const sloc *sl, const char *keyword, const char *fmt,
-                  ...)
+static int report(vctx *c, const loc *il, const sloc *sl, const char *keyword, const char *fmt, ...)
 {
     vt_jsonschema_errors *e = c->errors;
     vt_jsonschema_error *item;
@@ -227,7 +226,8 @@ static const char *type_of(const cJSON *v)
     if (cJSON_IsString(v))
         return "string";
     if (cJSON_IsNumber(v))
-        return v->valuedouble == floor(v->valuedouble) && fabs(v->valuedouble) < 9.007199254740992e15
+        return v->valuedouble == floor(v->valuedouble) &&
+                       fabs(v->valuedouble) < 9.007199254740992e15
                    ? "integer"
                    : "number";
     if (cJSON_IsBool(v))
@@ -311,8 +311,8 @@ static bool is_date_time(const char *s)
 
     if (strlen(s) < 20 || !digits_at(s, 4, &y) || s[4] != '-' || !digits_at(s + 5, 2, &mo) ||
         s[7] != '-' || !digits_at(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't') ||
-        !digits_at(s + 11, 2, &h) || s[13] != ':' || !digits_at(s + 14, 2, &mi) ||
-        s[16] != ':' || !digits_at(s + 17, 2, &sec))
+        !digits_at(s + 11, 2, &h) || s[13] != ':' || !digits_at(s + 14, 2, &mi) || s[16] != ':' ||
+        !digits_at(s + 17, 2, &sec))
         return false;
     leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) ||
@@ -491,8 +491,7 @@ static int translate_class(vt_buf *out, const char **pp, const char *pattern, vt
     }
     for (;;) {
         if (*p == '\0')
-            return vt_error_set(err, VT_EUNSUPPORTED, 0, "pattern %s: unterminated class",
-                                pattern);
+            return vt_error_set(err, VT_EUNSUPPORTED, 0, "pattern %s: unterminated class", pattern);
         if (*p == ']') {
             p++;
             break;
@@ -506,8 +505,8 @@ static int translate_class(vt_buf *out, const char **pp, const char *pattern, vt
             c = escape_literal(p[1]);
             if (c < 0)
                 return vt_error_set(err, VT_EUNSUPPORTED, 0,
-                                    "pattern %s: escape \\%c in a class is not supported",
-                                    pattern, p[1]);
+                                    "pattern %s: escape \\%c in a class is not supported", pattern,
+                                    p[1]);
             p += 2;
         } else {
             c = (unsigned char)*p++;
@@ -525,8 +524,8 @@ static int translate_class(vt_buf *out, const char **pp, const char *pattern, vt
                 p += 2;
             }
             if (hi < c)
-                return vt_error_set(err, VT_EUNSUPPORTED, 0,
-                                    "pattern %s: class range out of order", pattern);
+                return vt_error_set(err, VT_EUNSUPPORTED, 0, "pattern %s: class range out of order",
+                                    pattern);
             set_range(&set, (unsigned)c, (unsigned)hi);
             prev = -1;
             continue;
@@ -626,8 +625,7 @@ int vt__jsonschema_translate_pattern(vt_buf *out, const char *pattern, vt_error 
                     error = vt_buf_putc(out, '}');
                 if (*p == '?')
                     return vt_error_set(err, VT_EUNSUPPORTED, 0,
-                                        "pattern %s: lazy quantifiers are not supported",
-                                        pattern);
+                                        "pattern %s: lazy quantifiers are not supported", pattern);
             } else {
                 error = vt_buf_puts(out, "\\{");
                 p++;
@@ -650,8 +648,7 @@ int vt__jsonschema_translate_pattern(vt_buf *out, const char *pattern, vt_error 
     return error;
 }
 
-static int compile_pattern(vt_jsonschema *s, const cJSON *node, const char *source,
-                           vt_error *err)
+static int compile_pattern(vt_jsonschema *s, const cJSON *node, const char *source, vt_error *err)
 {
     vt_buf ere = VT_BUF_INIT;
     compiled_re *r = NULL;
@@ -702,9 +699,17 @@ static const regex_t *find_regex(const vt_jsonschema *s, const cJSON *node)
 static const char *const map_keywords[] = {"properties", "definitions", "$defs",
                                            "patternProperties", "dependentSchemas"};
 static const char *const list_keywords[] = {"allOf", "anyOf", "oneOf", "prefixItems"};
-static const char *const sub_keywords[] = {
-    "items", "additionalProperties", "additionalItems", "not",     "if", "then", "else",
-    "contains", "propertyNames",     "unevaluatedProperties", "unevaluatedItems"};
+static const char *const sub_keywords[] = {"items",
+                                           "additionalProperties",
+                                           "additionalItems",
+                                           "not",
+                                           "if",
+                                           "then",
+                                           "else",
+                                           "contains",
+                                           "propertyNames",
+                                           "unevaluatedProperties",
+                                           "unevaluatedItems"};
 
 static bool in_list(const char *k, const char *const *list, size_t n)
 {
@@ -831,8 +836,8 @@ static int load_file(vt_jsonschema *s, const char *name, size_t nlen, schema_fil
 
     *out = NULL;
     if (nlen == 0 || memchr(name, '\0', nlen) || (nlen == 2 && memcmp(name, "..", 2) == 0)) {
-        error = vt_error_set(err, VT_EINVALID, 0, "$ref to \"%.*s\" cannot be resolved",
-                             (int)nlen, name);
+        error = vt_error_set(err, VT_EINVALID, 0, "$ref to \"%.*s\" cannot be resolved", (int)nlen,
+                             name);
         goto out;
     }
     error = vt_buf_printf(&path, "%s/%.*s", s->dir, (int)nlen, name);
@@ -897,8 +902,7 @@ int vt_jsonschema_load(vt_jsonschema **out, const char *path, vt_error *err)
         error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
         goto out;
     }
-    error = load_file(s, slash ? slash + 1 : path, strlen(slash ? slash + 1 : path), &s->root,
-                      err);
+    error = load_file(s, slash ? slash + 1 : path, strlen(slash ? slash + 1 : path), &s->root, err);
     if (error < 0)
         goto out;
     *out = s;
@@ -947,10 +951,12 @@ static bool pointer_token(char *out, size_t n, const char *t, size_t len)
             c = t[i + 1] == '0' ? '~' : '/';
             i++;
         } else if (c == '%' && i + 2 < len) {
-            hi = vt_is_digit((unsigned char)t[i + 1]) ? t[i + 1] - '0'
-                                                      : (vt_to_lower((unsigned char)t[i + 1]) - 'a' + 10);
-            lo = vt_is_digit((unsigned char)t[i + 2]) ? t[i + 2] - '0'
-                                                      : (vt_to_lower((unsigned char)t[i + 2]) - 'a' + 10);
+            hi = vt_is_digit((unsigned char)t[i + 1])
+                     ? t[i + 1] - '0'
+                     : (vt_to_lower((unsigned char)t[i + 1]) - 'a' + 10);
+            lo = vt_is_digit((unsigned char)t[i + 2])
+                     ? t[i + 2] - '0'
+                     : (vt_to_lower((unsigned char)t[i + 2]) - 'a' + 10);
             if (hi < 0 || hi > 15 || lo < 0 || lo > 15)
                 return false;
             c = (char)(hi * 16 + lo);
@@ -1103,8 +1109,7 @@ static int check_string(vctx *c, const cJSON *inst, const loc *il, const cJSON *
         show(shown, sizeof(shown), inst);
         n += report(c, il, &k, "format", "%s is not an RFC 3339 date-time", shown);
     }
-    if (cJSON_IsString(fmt) && strcmp(fmt->valuestring, "uri") == 0 &&
-        !is_uri(inst->valuestring)) {
+    if (cJSON_IsString(fmt) && strcmp(fmt->valuestring, "uri") == 0 && !is_uri(inst->valuestring)) {
         sloc k = {sl, "format", NULL, 0, false, NULL, NULL};
 
         show(shown, sizeof(shown), inst);
@@ -1184,8 +1189,7 @@ static int check_object(vctx *c, const cJSON *inst, const loc *il, const cJSON *
     {
         if (cJSON_IsString(r) && !cJSON_GetObjectItemCaseSensitive(inst, r->valuestring)) {
             sloc k = {sl, "required", NULL, 0, false, NULL, NULL};
-            n += report(c, il, &k, "required", "missing required property \"%s\"",
-                        r->valuestring);
+            n += report(c, il, &k, "required", "missing required property \"%s\"", r->valuestring);
             if (STOP(c, n))
                 return n;
         }
@@ -1220,8 +1224,8 @@ static int check_object(vctx *c, const cJSON *inst, const loc *il, const cJSON *
             sloc k = {sl, "additionalProperties", NULL, 0, false, NULL, NULL};
 
             if (cJSON_IsFalse(addl))
-                n += report(c, &child, &k, "additionalProperties",
-                            "property \"%s\" is not allowed", kv->string);
+                n += report(c, &child, &k, "additionalProperties", "property \"%s\" is not allowed",
+                            kv->string);
             else
                 n += validate(c, kv, &child, addl, file, &k);
         }

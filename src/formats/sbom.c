@@ -64,8 +64,8 @@ int vt__sbom_opt_object(const cJSON **out, const cJSON *obj, const char *key, co
     if (!v || cJSON_IsNull(v))
         return 0;
     if (!cJSON_IsObject(v))
-        return vt_error_set(err, VT_EINVALID, 0, "%s/%s: expected an object, found %s", where,
-                            key, json_type_name(v));
+        return vt_error_set(err, VT_EINVALID, 0, "%s/%s: expected an object, found %s", where, key,
+                            json_type_name(v));
     *out = v;
     return 0;
 }
@@ -170,8 +170,8 @@ int vt_sbom_parse(vt_sbom **out, const char *s, size_t len, vt_error *err)
         if (vt_alloc_failure_injected())
             error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
         else if (err)
-            error = vt_error_set(err, VT_EINVALID, err->offset + skip,
-                                 "malformed JSON at byte %zu", err->offset + skip);
+            error = vt_error_set(err, VT_EINVALID, err->offset + skip, "malformed JSON at byte %zu",
+                                 err->offset + skip);
         goto out;
     }
     d = vt_calloc(1, sizeof(*d));

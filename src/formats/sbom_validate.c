@@ -63,8 +63,8 @@ int vt_sbom_validate(const char *s, size_t len, const char *schema_dir,
         if (vt_alloc_failure_injected())
             error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
         else if (err)
-            error = vt_error_set(err, VT_EINVALID, err->offset + skip,
-                                 "malformed JSON at byte %zu", err->offset + skip);
+            error = vt_error_set(err, VT_EINVALID, err->offset + skip, "malformed JSON at byte %zu",
+                                 err->offset + skip);
         goto out;
     }
     if (!cJSON_IsObject(root)) {

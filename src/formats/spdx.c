@@ -52,8 +52,8 @@ static int read_purl(const char **out, vt_arena *a, const cJSON *pkg, const char
         }
         if (cJSON_GetObjectItemCaseSensitive(ref, "referenceLocator")) {
             if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(ref, "referenceLocator")))
-                return vt_error_set(err, VT_EINVALID, 0,
-                                    "%s/referenceLocator: expected a string", rwhere);
+                return vt_error_set(err, VT_EINVALID, 0, "%s/referenceLocator: expected a string",
+                                    rwhere);
             loc = cJSON_GetObjectItemCaseSensitive(ref, "referenceLocator")->valuestring;
         }
         if (!*out && type && loc && loc[0] != '\0' && strcmp(type, "purl") == 0) {

@@ -29,7 +29,7 @@
 /* ------------------------------------------------------------------ */
 
 typedef struct expected_doc {
-    char dir[16];   /* "cyclonedx" or "spdx" */
+    char dir[16]; /* "cyclonedx" or "spdx" */
     char file[160];
     char spec[16];
     uint64_t count;
@@ -197,8 +197,7 @@ static void test_sbom__sources_counts(void **state)
             fail_msg("%s: %zu components, SOURCES.md says %llu", rel, count_plain(s),
                      (unsigned long long)docs[i].count);
         if (strcmp(s->spec_version, docs[i].spec) != 0)
-            fail_msg("%s: spec version %s, SOURCES.md says %s", rel, s->spec_version,
-                     docs[i].spec);
+            fail_msg("%s: spec version %s, SOURCES.md says %s", rel, s->spec_version, docs[i].spec);
         if (strcmp(docs[i].dir, "cyclonedx") == 0) {
             assert_int_equal(s->format, VT_SBOM_CYCLONEDX);
             ncdx++;
@@ -356,8 +355,9 @@ static void test_sbom__spdx_fields(void **state)
 
     s = must_parse("sbom/spdx/spdx-spec_examples_SPDXJSONExample-v2.3.spdx.json");
     assert_string_equal(s->spec_version, "SPDX-2.3");
-    assert_string_equal(s->serial_number,
-                        "http://spdx.org/spdxdocs/spdx-example-444504E0-4F89-41D3-9A0C-0305E82C3301");
+    assert_string_equal(
+        s->serial_number,
+        "http://spdx.org/spdxdocs/spdx-example-444504E0-4F89-41D3-9A0C-0305E82C3301");
     c = find_ref(s, "SPDXRef-fromDoap-0");
     assert_non_null(c);
     assert_string_equal(c->purl, "pkg:maven/org.apache.jena/apache-jena@3.12.0");
@@ -513,8 +513,8 @@ static const struct {
      "/bomFormat: \"SWID\" is not a supported format (CycloneDX)"},
     {"{\"specVersion\":\"1.4\",\"components\":[]}", VT_EUNSUPPORTED,
      "/bomFormat: missing; a CycloneDX JSON document says \"bomFormat\": \"CycloneDX\""},
-    {"<?xml version=\"1.0\"?><bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"/>",
-     VT_EUNSUPPORTED, "XML document: only JSON SBOMs are read (CycloneDX JSON, SPDX JSON)"},
+    {"<?xml version=\"1.0\"?><bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"/>", VT_EUNSUPPORTED,
+     "XML document: only JSON SBOMs are read (CycloneDX JSON, SPDX JSON)"},
     {"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n", VT_EUNSUPPORTED,
      "SPDX tag-value document: only SPDX JSON is read"},
     {"{\"@context\":\"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\",\"@graph\":[]}",
@@ -547,8 +547,8 @@ static void test_sbom__rejections(void **state)
         int rc = parse_str(&s, rejections[i].doc, &err);
 
         if (rc != rejections[i].code || strcmp(err.msg, rejections[i].msg) != 0)
-            fail_msg("row %zu: got %d \"%s\", want %d \"%s\"", i, rc, err.msg,
-                     rejections[i].code, rejections[i].msg);
+            fail_msg("row %zu: got %d \"%s\", want %d \"%s\"", i, rc, err.msg, rejections[i].code,
+                     rejections[i].msg);
         assert_null(s);
     }
 }
@@ -695,8 +695,7 @@ static void validate_with(vt_jsonschema_errors *e, const char *schema_rel, const
     assert_int_equal(vt_json_parse(&root, b.ptr, b.len, &err), 0);
     rc = vt_jsonschema_validate(schema, root, e, &err);
     if (rc != want_rc)
-        fail_msg("%s against %s: got %d (%s), want %d", doc_rel, schema_rel, rc, err.msg,
-                 want_rc);
+        fail_msg("%s against %s: got %d (%s), want %d", doc_rel, schema_rel, rc, err.msg, want_rc);
     cJSON_Delete(root);
     vt_buf_dispose(&b);
     vt_jsonschema_free(schema);
@@ -763,8 +762,8 @@ static void test_sbom__validate_shared_spdx(void **state)
 
 static const struct {
     const char *doc;
-    size_t count;          /* violations expected */
-    const char *instance;  /* of the first */
+    size_t count;         /* violations expected */
+    const char *instance; /* of the first */
     const char *keyword;
     const char *message;
 } mutations[] = {
@@ -828,8 +827,8 @@ static void test_sbom__validate_mutations(void **state)
     for (i = 0; i < sizeof(mutations) / sizeof(mutations[0]); i++) {
         vt_jsonschema_errors e = VT_JSONSCHEMA_ERRORS_INIT;
         vt_error err = VT_ERROR_INIT;
-        int rc = vt_sbom_validate(mutations[i].doc, strlen(mutations[i].doc), schema_dir(), &e,
-                                  &err);
+        int rc =
+            vt_sbom_validate(mutations[i].doc, strlen(mutations[i].doc), schema_dir(), &e, &err);
 
         if (e.count != mutations[i].count)
             fail_msg("row %zu: %zu violations, want %zu (rc %d: %s)", i, e.count,
@@ -855,11 +854,8 @@ static void test_sbom__validate_cross_file_ref(void **state)
         const char *algorithm;
         bool valid;
     } rows[] = {
-        {"RS256", true},
-        {"Ed25519", true},
-        {"https://example.com/alg#x", true},
-        {"RS999", false},
-        {"not a uri:", false},
+        {"RS256", true},  {"Ed25519", true},     {"https://example.com/alg#x", true},
+        {"RS999", false}, {"not a uri:", false},
     };
     size_t i;
 
@@ -905,8 +901,7 @@ static void test_sbom__validate_refusals(void **state)
                      VT_EINVALID);
     assert_int_equal(e.count, 0);
     assert_int_equal(err.offset, 17);
-    assert_int_equal(vt_sbom_validate(v11, strlen(v11), schema_dir(), &e, &err),
-                     VT_EUNSUPPORTED);
+    assert_int_equal(vt_sbom_validate(v11, strlen(v11), schema_dir(), &e, &err), VT_EUNSUPPORTED);
     assert_string_equal(err.msg, "/specVersion: no schema for this CycloneDX version (1.2 to 1.6)");
     assert_int_equal(vt_sbom_validate(spdx21, strlen(spdx21), schema_dir(), &e, &err),
                      VT_EUNSUPPORTED);
@@ -931,9 +926,8 @@ static void test_sbom__validate_error_cap(void **state)
                                        "\"version\":1,\"components\":["),
                      0);
     for (i = 0; i < 30; i++)
-        assert_int_equal(vt_buf_printf(&doc, "%s{\"type\":\"x%d\",\"name\":\"n\"}", i ? "," : "",
-                                       i),
-                         0);
+        assert_int_equal(
+            vt_buf_printf(&doc, "%s{\"type\":\"x%d\",\"name\":\"n\"}", i ? "," : "", i), 0);
     assert_int_equal(vt_buf_puts(&doc, "]}"), 0);
     e.max = 10;
     assert_int_equal(vt_sbom_validate(doc.ptr, doc.len, schema_dir(), &e, &err), VT_EINVALID);
@@ -1086,9 +1080,8 @@ static void test_sbom__schema_keywords(void **state)
         cJSON *doc = NULL;
         int rc;
 
-        assert_int_equal(vt_json_parse(&doc, keyword_cases[i].doc, strlen(keyword_cases[i].doc),
-                                       &err),
-                         0);
+        assert_int_equal(
+            vt_json_parse(&doc, keyword_cases[i].doc, strlen(keyword_cases[i].doc), &err), 0);
         rc = vt_jsonschema_validate(schema, doc, &e, &err);
         if (!keyword_cases[i].instance) {
             if (rc != 0)
