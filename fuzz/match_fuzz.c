@@ -27,8 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Queries per input, so that a record with thousands of events stays fast. */
 #define FUZZ_MAX_QUERIES 256
 
-static void fuzz_check(const vt_advisory *adv, const vt_osv_affected *a,
-                       const char *version, bool must_be_affected)
+static void fuzz_check(const vt_advisory *adv, const vt_osv_affected *a, const char *version,
+                       bool must_be_affected)
 {
     vt_match_query q;
     vt_match_result r1 = VT_MATCH_RESULT_INIT, r2 = VT_MATCH_RESULT_INIT;
@@ -76,10 +76,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         if (!a->ecosystem || !a->name)
             continue;
-        listed_wins = adv->withdrawn == NULL &&
-                      vt_version_scheme_for(&scheme, a->ecosystem, strlen(a->ecosystem),
-                                            NULL) == 0 &&
-                      strcmp(vt_version_scheme_name(scheme), "rpm") != 0;
+        listed_wins =
+            adv->withdrawn == NULL &&
+            vt_version_scheme_for(&scheme, a->ecosystem, strlen(a->ecosystem), NULL) == 0 &&
+            strcmp(vt_version_scheme_name(scheme), "rpm") != 0;
         fuzz_check(adv, a, "0", false);
         fuzz_check(adv, a, "1.0.0", false);
         asked += 2;

@@ -53,8 +53,7 @@ static const char NOTE_GIT[] = "GIT range skipped (needs the repository's commit
 static const char NOTE_BAD_EVENT[] = "event with a version the ecosystem does not accept skipped";
 static const char NOTE_NOT_SEMVER[] = "SEMVER range skipped: the version is not SemVer";
 static const char NOTE_BAD_LISTED[] = "versions entry that is not a valid version compared as text";
-static const char NOTE_OTHER_KIND[] =
-    "entries for the other build kind (module or not) ignored";
+static const char NOTE_OTHER_KIND[] = "entries for the other build kind (module or not) ignored";
 static const char NOTE_PARALLEL[] =
     "a fixed parallel build of the same upstream version is installed";
 
@@ -70,7 +69,6 @@ typedef struct fix_ref {
 /* Everything one call works with. */
 typedef struct matcher {
     vt_match_result *out;
-    const vt_match_query *q;
     const vt_version_scheme *scheme; /* the ecosystem's */
     const char *v;
     size_t vlen;
@@ -99,18 +97,16 @@ static void match_note(vt_match_result *out, const char *note)
         out->notes[out->nnotes++] = note;
 }
 
-static int match_cmp(matcher *m, int *out, const vt_version_scheme *scheme,
-                     const char *a, const char *b)
+static int match_cmp(matcher *m, int *out, const vt_version_scheme *scheme, const char *a,
+                     const char *b)
 {
     return vt_version_compare(out, scheme, a, strlen(a), b, strlen(b), m->err);
 }
 
 /* The query's version against an event value: <0, 0, >0 in *out. */
-static int match_cmp_v(matcher *m, int *out, const vt_version_scheme *scheme,
-                       const char *value)
+static int match_cmp_v(matcher *m, int *out, const vt_version_scheme *scheme, const char *value)
 {
-    return vt_version_compare(out, scheme, m->v, m->vlen, value, strlen(value),
-                              m->err);
+    return vt_version_compare(out, scheme, m->v, m->vlen, value, strlen(value), m->err);
 }
 
 static bool match_is_zero(const vt_osv_event *e)
@@ -119,8 +115,7 @@ static bool match_is_zero(const vt_osv_event *e)
 }
 
 /* Order two events for the walk; "introduced 0" before everything. */
-static int match_event_order(matcher *m, int *out,
-                             const vt_version_scheme *scheme,
+static int match_event_order(matcher *m, int *out, const vt_version_scheme *scheme,
                              const vt_osv_event *a, const vt_osv_event *b)
 {
     bool za = match_is_zero(a), zb = match_is_zero(b);
@@ -132,8 +127,7 @@ static int match_event_order(matcher *m, int *out,
     return match_cmp(m, out, scheme, a->value, b->value);
 }
 
-static int match_add_fix(matcher *m, const char *value,
-                         const vt_version_scheme *scheme)
+static int match_add_fix(matcher *m, const char *value, const vt_version_scheme *scheme)
 {
     if (m->nfixes == m->capfixes) {
         size_t cap = m->capfixes ? m->capfixes * 2 : 8;
@@ -154,8 +148,7 @@ static int match_add_fix(matcher *m, const char *value,
  * The fixes of a range above the queried version: what the user can upgrade
  * to. Events the scheme refuses were noted by the walk and are left out.
  */
-static int match_collect_fixes(matcher *m, const vt_osv_range *r,
-                               const vt_version_scheme *scheme)
+static int match_collect_fixes(matcher *m, const vt_osv_range *r, const vt_version_scheme *scheme)
 {
     size_t i;
     int c, error = 0;
@@ -163,8 +156,7 @@ static int match_collect_fixes(matcher *m, const vt_osv_range *r,
     for (i = 0; i < r->nevents && error >= 0; i++) {
         const vt_osv_event *e = &r->events[i];
 
-        if (e->kind != VT_OSV_FIXED ||
-            !vt_version_is_valid(scheme, e->value, strlen(e->value)))
+        if (e->kind != VT_OSV_FIXED || !vt_version_is_valid(scheme, e->value, strlen(e->value)))
             continue;
         error = match_cmp_v(m, &c, scheme, e->value);
         if (error >= 0 && c < 0)
@@ -178,8 +170,8 @@ static int match_collect_fixes(matcher *m, const vt_osv_range *r,
  * an implicit "*"; otherwise the version must be below one of them. Sets
  * *limit to the limit it is below (NULL for "*" or none).
  */
-static int match_limits(matcher *m, bool *through, const char **limit,
-                        const vt_osv_range *r, const vt_version_scheme *scheme)
+static int match_limits(matcher *m, bool *through, const char **limit, const vt_osv_range *r,
+                        const vt_version_scheme *scheme)
 {
     bool any = false;
     size_t i;
@@ -244,8 +236,7 @@ static int match_range(matcher *m, range_eval *re, const vt_osv_range *r,
 
         if (e->kind == VT_OSV_LIMIT)
             continue;
-        if (!match_is_zero(e) &&
-            !vt_version_is_valid(scheme, e->value, strlen(e->value))) {
+        if (!match_is_zero(e) && !vt_version_is_valid(scheme, e->value, strlen(e->value))) {
             match_note(m->out, NOTE_BAD_EVENT);
             continue;
         }
@@ -255,8 +246,7 @@ static int match_range(matcher *m, range_eval *re, const vt_osv_range *r,
         for (j = i; j > 0; j--) {
             size_t t;
 
-            error = match_event_order(m, &c, scheme, &r->events[idx[j - 1]],
-                                      &r->events[idx[j]]);
+            error = match_event_order(m, &c, scheme, &r->events[idx[j - 1]], &r->events[idx[j]]);
             if (error < 0)
                 goto out;
             if (c <= 0)
@@ -285,8 +275,7 @@ static int match_range(matcher *m, range_eval *re, const vt_osv_range *r,
         error = match_cmp_v(m, &c, scheme, e->value);
         if (error < 0)
             goto out;
-        if ((e->kind == VT_OSV_FIXED && c >= 0) ||
-            (e->kind == VT_OSV_LAST_AFFECTED && c > 0))
+        if ((e->kind == VT_OSV_FIXED && c >= 0) || (e->kind == VT_OSV_LAST_AFFECTED && c > 0))
             vulnerable = false;
     }
     if (vulnerable) {
@@ -309,11 +298,10 @@ static void match_because_range(char *because, size_t size, const range_eval *re
 {
     if (re->closer)
         snprintf(because, size, "introduced %s, %s %s", re->introduced,
-                 re->closer->kind == VT_OSV_FIXED ? "fixed" : "last_affected",
-                 re->closer->value);
+                 re->closer->kind == VT_OSV_FIXED ? "fixed" : "last_affected", re->closer->value);
     else if (re->limit)
-        snprintf(because, size, "introduced %s, no fix (below limit %s)",
-                 re->introduced, re->limit);
+        snprintf(because, size, "introduced %s, no fix (below limit %s)", re->introduced,
+                 re->limit);
     else
         snprintf(because, size, "introduced %s, no fix", re->introduced);
 }
@@ -426,7 +414,7 @@ static bool match_el_release(char *rel, size_t size, const char *version)
     const char *p = dash ? dash + 1 : version;
     size_t n;
 
-    for (; (p = strstr(p, "el")) != NULL; p += 2) {
+    for (p = strstr(p, "el"); p; p = strstr(p + 2, "el")) {
         char before = p == version ? 0 : p[-1];
 
         if (before != '.' && before != '_' && before != '+')
@@ -446,8 +434,7 @@ static bool match_el_release(char *rel, size_t size, const char *version)
  * Whether an entry's ecosystem covers the query's: same name before ':';
  * when both name a release, the same release.
  */
-static bool match_ecosystem(const char *entry, const char *q, size_t qbase,
-                            const char *qrel)
+static bool match_ecosystem(const char *entry, const char *q, size_t qbase, const char *qrel)
 {
     size_t ebase;
 
@@ -520,8 +507,7 @@ static int match_has_parallel_fix(matcher *m, bool *yes, const vt_osv_affected *
         for (j = 0; j < r->nevents; j++) {
             const char *f = r->events[j].value;
 
-            if (r->events[j].kind != VT_OSV_FIXED ||
-                !vt_version_is_valid(m->scheme, f, strlen(f)))
+            if (r->events[j].kind != VT_OSV_FIXED || !vt_version_is_valid(m->scheme, f, strlen(f)))
                 continue;
             match_rpm_upstream(&fv, &fn, f);
             if (fn != qn || memcmp(fv, qv, qn) != 0)
@@ -598,8 +584,8 @@ static int match_publish_fixes(matcher *m)
 
 /* ------------------------------------------------------------------------ */
 
-int vt_match_advisory(vt_match_result *out, const vt_advisory *adv,
-                      const vt_match_query *q, vt_error *err)
+int vt_match_advisory(vt_match_result *out, const vt_advisory *adv, const vt_match_query *q,
+                      vt_error *err)
 {
     matcher m;
     char inferred[16];
@@ -612,7 +598,6 @@ int vt_match_advisory(vt_match_result *out, const vt_advisory *adv,
     vt_match_result_dispose(out);
     memset(&m, 0, sizeof(m));
     m.out = out;
-    m.q = q;
     m.v = q->version;
     m.vlen = strlen(q->version);
     m.err = err;
@@ -624,8 +609,8 @@ int vt_match_advisory(vt_match_result *out, const vt_advisory *adv,
     if (!vt_version_is_valid(m.scheme, m.v, m.vlen)) {
         error = vt_version_compare(&c, m.scheme, m.v, m.vlen, m.v, m.vlen, err);
         if (error >= 0)
-            error = vt_error_set(err, VT_EINVALID, 0, "invalid %s version '%s'",
-                                 q->ecosystem, q->version);
+            error = vt_error_set(err, VT_EINVALID, 0, "invalid %s version '%s'", q->ecosystem,
+                                 q->version);
         goto out;
     }
     m.rpm = m.scheme == &vt__scheme_rpm;

@@ -23,8 +23,7 @@ static bool names_ecosystem_is(const char *ecosystem, const char *base)
 {
     size_t n = strlen(base);
 
-    return strncmp(ecosystem, base, n) == 0 &&
-           (ecosystem[n] == '\0' || ecosystem[n] == ':');
+    return strncmp(ecosystem, base, n) == 0 && (ecosystem[n] == '\0' || ecosystem[n] == ':');
 }
 
 /*

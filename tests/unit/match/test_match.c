@@ -41,6 +41,7 @@ typedef struct real_case {
     const char *because; /* "" when not affected */
 } real_case;
 
+/* clang-format off */
 static const real_case real_cases[] = {
     /* --- Go (SEMVER ranges, versions without 'v') --- */
     /* GO-2021-0072: docker/distribution introduced 0, fixed
@@ -206,6 +207,8 @@ static const real_case real_cases[] = {
      "introduced 0.23.13, fixed 0.23.18"},
 };
 
+/* clang-format on */
+
 #define REAL_COUNT (sizeof(real_cases) / sizeof(real_cases[0]))
 
 /* Every advisory the tests use, parsed once. */
@@ -341,8 +344,8 @@ static int teardown_real(void **state)
 }
 
 /* Ask one question; the caller disposes *r. */
-static void ask(vt_match_result *r, const vt_advisory *adv, const char *ecosystem,
-                const char *name, const char *version)
+static void ask(vt_match_result *r, const vt_advisory *adv, const char *ecosystem, const char *name,
+                const char *version)
 {
     vt_match_query q;
     vt_error err = VT_ERROR_INIT;
@@ -389,9 +392,9 @@ static void test_match__real_cases(void **state)
 
         ask(&r, cache_get(c->zip, c->id), c->ecosystem, c->name, c->version);
         if (r.affected != c->affected || strcmp(r.because, c->because) != 0)
-            fail_msg("%s %s %s %s: got %s \"%s\", expected %s \"%s\"", c->id, c->ecosystem,
-                     c->name, c->version, r.affected ? "yes" : "no", r.because,
-                     c->affected ? "yes" : "no", c->because);
+            fail_msg("%s %s %s %s: got %s \"%s\", expected %s \"%s\"", c->id, c->ecosystem, c->name,
+                     c->version, r.affected ? "yes" : "no", r.because, c->affected ? "yes" : "no",
+                     c->because);
         if (!r.affected && (r.nfixed != 0 || r.fixed != NULL))
             fail_msg("%s %s: fixed versions on a 'no'", c->id, c->version);
         if (c->affected)
@@ -480,8 +483,7 @@ static void test_match__bad_query(void **state)
     (void)state;
     for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         vt_match_result r = VT_MATCH_RESULT_INIT;
-        vt_match_query q = {rows[i].ecosystem, "github.com/containerd/containerd",
-                            rows[i].version};
+        vt_match_query q = {rows[i].ecosystem, "github.com/containerd/containerd", rows[i].version};
         vt_error err = VT_ERROR_INIT;
 
         assert_int_equal(vt_match_advisory(&r, adv, &q, &err), rows[i].rc);
@@ -495,12 +497,14 @@ static void test_match__bad_query(void **state)
 /* ------------------------------------------------------------------------ */
 /* Synthetic advisories                                                      */
 
+/* clang-format off */
 #define EV(k, v) {VT_OSV_##k, v}
+/* clang-format on */
 #define MAX_EVENTS 48
 
 typedef struct synth_case {
     const char *what;
-    const char *ecosystem;       /* the advisory entry's */
+    const char *ecosystem; /* the advisory entry's */
     vt_osv_range_type type;
     vt_osv_event events[MAX_EVENTS];
     const char *query_ecosystem;
@@ -519,6 +523,7 @@ static size_t count_events(const vt_osv_event *e)
     return n;
 }
 
+/* clang-format off */
 static const synth_case synth_cases[] = {
     {"limit bounds the range from above", "npm", VT_OSV_RANGE_SEMVER,
      {EV(INTRODUCED, "1.0.0"), EV(LIMIT, "2.0.0")}, "npm", "1.5.0", true,
@@ -602,12 +607,13 @@ static const synth_case synth_cases[] = {
      "npm", "1.0.0", false, "", NULL},
 };
 
+/* clang-format on */
+
 #define SYNTH_COUNT (sizeof(synth_cases) / sizeof(synth_cases[0]))
 
 static void one_range_advisory(vt_advisory *adv, vt_osv_affected *a, vt_osv_range *r,
-                               const char *ecosystem, const char *name,
-                               vt_osv_range_type type, const vt_osv_event *events,
-                               size_t nevents)
+                               const char *ecosystem, const char *name, vt_osv_range_type type,
+                               const vt_osv_event *events, size_t nevents)
 {
     memset(adv, 0, sizeof(*adv));
     memset(a, 0, sizeof(*a));
@@ -642,9 +648,8 @@ static void test_match__synthetic(void **state)
                            count_events(c->events));
         ask(&res, &adv, c->query_ecosystem, "pkg", c->version);
         if (res.affected != c->affected || strcmp(res.because, c->because) != 0)
-            fail_msg("%s: got %s \"%s\", expected %s \"%s\"", c->what,
-                     res.affected ? "yes" : "no", res.because, c->affected ? "yes" : "no",
-                     c->because);
+            fail_msg("%s: got %s \"%s\", expected %s \"%s\"", c->what, res.affected ? "yes" : "no",
+                     res.because, c->affected ? "yes" : "no", c->because);
         if (c->note && !has_note(&res, c->note))
             fail_msg("%s: no note '%s'", c->what, c->note);
         vt_match_result_dispose(&res);
