@@ -91,15 +91,20 @@ static const real_case real_cases[] = {
     /* An older commit is before the introduction. */
     {"Go", "GO-2020-0004", "Go", "github.com/nanobox-io/golang-nanoauth",
      "0.0.0-20160101000000-000000000000", false, ""},
-    /* GO-2021-0067: stdlib introduced 1.16.0-0, fixed 1.16.1. */
+    /* GO-2021-0067: stdlib introduced 1.16.0-0, fixed 1.16.1: 1.16.0 is
+     * above the 1.16.0-0 prerelease, below 1.16.1. */
     {"Go", "GO-2021-0067", "Go", "stdlib", "1.16.0", true, "introduced 1.16.0-0, fixed 1.16.1"},
+    /* Below introduced 1.16.0-0. */
     {"Go", "GO-2021-0067", "Go", "stdlib", "1.15.8", false, ""},
     /* GO-2021-0076: json-patch [0,0.5.2) and [3.0.0+incompatible,
      * 3.0.1-0.20180525145409-4c9aadca8f89+incompatible). */
+    /* Exactly at the second introduced. */
     {"Go", "GO-2021-0076", "Go", "github.com/evanphx/json-patch", "3.0.0+incompatible", true,
      "introduced 3.0.0+incompatible, fixed 3.0.1-0.20180525145409-4c9aadca8f89+incompatible"},
+    /* Above the second fix (4.0.0 > 3.0.1-0.*). */
     {"Go", "GO-2021-0076", "Go", "github.com/evanphx/json-patch", "4.0.0+incompatible", false,
      ""},
+    /* Below the first fix 0.5.2. */
     {"Go", "GO-2021-0076", "Go", "github.com/evanphx/json-patch", "0.5.1", true,
      "introduced 0, fixed 0.5.2"},
     /* GO-2022-0617 is withdrawn (2024-08-21); its range "introduced 0"
@@ -108,8 +113,10 @@ static const real_case real_cases[] = {
 
     /* --- PyPI (ECOSYSTEM ranges, PEP 440, PEP 503 names) --- */
     /* PYSEC-2022-42969: py introduced 0, last_affected 1.11.0: inclusive. */
+    /* Exactly at last_affected. */
     {"PyPI", "PYSEC-2022-42969", "PyPI", "py", "1.11.0", true,
      "introduced 0, last_affected 1.11.0"},
+    /* A dev release far below last_affected. */
     {"PyPI", "PYSEC-2022-42969", "PyPI", "py", "1.4.7.dev3", true,
      "introduced 0, last_affected 1.11.0"},
     /* Above last_affected, and not in the versions list. */
@@ -117,42 +124,59 @@ static const real_case real_cases[] = {
     /* PYSEC-2015-22: django events newest branch first (1.8/1.8.4, 1.7/1.7.10,
      * 1.4/1.4.22): sorted, 1.8 is exactly at an introduced. "Django" is the
      * same project under PEP 503. */
+    /* Exactly at introduced 1.8, capitalised name. */
     {"PyPI", "PYSEC-2015-22", "PyPI", "Django", "1.8", true, "introduced 1.8, fixed 1.8.4"},
+    /* Exactly at the 1.8 branch's fix. */
     {"PyPI", "PYSEC-2015-22", "PyPI", "django", "1.8.4", false, ""},
+    /* One below the 1.7 branch's fix 1.7.10. */
     {"PyPI", "PYSEC-2015-22", "PyPI", "django", "1.7.9", true, "introduced 1.7, fixed 1.7.10"},
     /* Between 1.4.22 and 1.7: no interval. */
     {"PyPI", "PYSEC-2015-22", "PyPI", "django", "1.6.5", false, ""},
+    /* The last 1.4 release before 1.4.22, name in capitals. */
     {"PyPI", "PYSEC-2015-22", "PyPI", "DJANGO", "1.4.21", true, "introduced 1.4, fixed 1.4.22"},
     /* PYSEC-2024-1: gratient has only "versions": ["0.5"]. 0.5.0 is the
      * same PEP 440 version as 0.5. */
+    /* Listed verbatim. */
     {"PyPI", "PYSEC-2024-1", "PyPI", "gratient", "0.5", true, "listed in versions"},
+    /* Equal to the listed 0.5 under PEP 440. */
     {"PyPI", "PYSEC-2024-1", "PyPI", "gratient", "0.5.0", true, "listed in versions"},
+    /* Not listed, and there are no ranges. */
     {"PyPI", "PYSEC-2024-1", "PyPI", "gratient", "0.6", false, ""},
     /* PYSEC-2020-341: the record says "jw.util"; PEP 503 makes "jw-util"
      * and "JW_Util" the same key. Fixed 2.3. */
+    /* Below the fix, name spelt with '-'. */
     {"PyPI", "PYSEC-2020-341", "PyPI", "jw-util", "2.2", true, "introduced 0, fixed 2.3"},
+    /* Exactly at the fix, name spelt with '_' and capitals. */
     {"PyPI", "PYSEC-2020-341", "PyPI", "JW_Util", "2.3", false, ""},
     /* PYSEC-2021-440: tensorflow-cpu has a GIT range (skipped) beside
      * ECOSYSTEM [2.3.0,2.3.3) [2.4.0,2.4.2). */
+    /* In the second interval, name spelt with '_'. */
     {"PyPI", "PYSEC-2021-440", "PyPI", "tensorflow_cpu", "2.4.1", true,
      "introduced 2.4.0, fixed 2.4.2"},
+    /* Exactly at the first interval's fix. */
     {"PyPI", "PYSEC-2021-440", "PyPI", "tensorflow-cpu", "2.3.3", false, ""},
     /* PYSEC-2019-144 is withdrawn; 3.5.0 would be below its fix 3.6.0. */
     {"PyPI", "PYSEC-2019-144", "PyPI", "arrayfire", "3.5.0", false, ""},
     /* PYSEC-2022-236: pyspark events 0/3.1.1, 3.2.0/3.2.2, 3.1.1/3.1.3;
      * fixed 3.1.1 comes before introduced 3.1.1 in the record, so after a
      * stable sort 3.1.1 is affected (osv.dev's versions list has it). */
+    /* At the tie: fixed 3.1.1 then introduced 3.1.1. */
     {"PyPI", "PYSEC-2022-236", "PyPI", "pyspark", "3.1.1", true, "introduced 3.1.1, fixed 3.1.3"},
+    /* Exactly at fix 3.1.3, below introduced 3.2.0. */
     {"PyPI", "PYSEC-2022-236", "PyPI", "pyspark", "3.1.3", false, ""},
     /* PYSEC-2012-1: beaker fixed 1.6.5.post1: 1.6.5 is before its post
      * release, the post release itself is fixed. */
+    /* Below the post release that fixes it. */
     {"PyPI", "PYSEC-2012-1", "PyPI", "beaker", "1.6.5", true, "introduced 0, fixed 1.6.5.post1"},
+    /* Exactly at the fix. */
     {"PyPI", "PYSEC-2012-1", "PyPI", "beaker", "1.6.5.post1", false, ""},
 
     /* --- AlmaLinux (ECOSYSTEM ranges, RPM E:V-R, release suffixes) --- */
     /* ALSA-2022:5818: AlmaLinux:8 openssl fixed 1:1.1.1k-7.el8_6. */
+    /* One release below the fix. */
     {"AlmaLinux", "ALSA-2022:5818", "AlmaLinux:8", "openssl", "1:1.1.1k-6.el8_5", true,
      "introduced 0, fixed 1:1.1.1k-7.el8_6"},
+    /* Exactly at the fix. */
     {"AlmaLinux", "ALSA-2022:5818", "AlmaLinux:8", "openssl", "1:1.1.1k-7.el8_6", false, ""},
     /* Without its epoch the version is epoch 0, below epoch 1. */
     {"AlmaLinux", "ALSA-2022:5818", "AlmaLinux:8", "openssl-libs", "1.1.1k-7.el8_6", true,
@@ -160,8 +184,10 @@ static const real_case real_cases[] = {
     /* Release mismatch: the advisory is for AlmaLinux:8 only. */
     {"AlmaLinux", "ALSA-2022:5818", "AlmaLinux:9", "openssl", "1:1.1.1k-6.el8_5", false, ""},
     /* ALSA-2022:6224: AlmaLinux:9 openssl fixed 1:3.0.1-41.el9_0. */
+    /* One release below the fix, same release suffix. */
     {"AlmaLinux", "ALSA-2022:6224", "AlmaLinux:9", "openssl", "1:3.0.1-40.el9", true,
      "introduced 0, fixed 1:3.0.1-41.el9_0"},
+    /* Release mismatch: AlmaLinux:8 query, AlmaLinux:9 entries only. */
     {"AlmaLinux", "ALSA-2022:6224", "AlmaLinux:8", "openssl", "1:1.1.1k-7.el8_6", false, ""},
     /* No release in the query: the el8 dist tag says AlmaLinux 8, so the
      * AlmaLinux:9 entry does not apply (1.1.1k would be below 3.0.1). */
@@ -171,8 +197,10 @@ static const real_case real_cases[] = {
      "introduced 0, fixed 1:3.0.1-41.el9_0"},
     /* ALSA-2024:0265 lists java-1.8.0-openjdk for AlmaLinux:8 (fix ...-2.el8)
      * and AlmaLinux:9 (fix ...-2.el9): only the query's release counts. */
+    /* One release below the AlmaLinux:9 fix. */
     {"AlmaLinux", "ALSA-2024:0265", "AlmaLinux:9", "java-1.8.0-openjdk", "1:1.8.0.402.b06-1.el9",
      true, "introduced 0, fixed 1:1.8.0.402.b06-2.el9"},
+    /* Exactly at the AlmaLinux:8 fix; the :9 entry does not apply. */
     {"AlmaLinux", "ALSA-2024:0265", "AlmaLinux:8", "java-1.8.0-openjdk", "1:1.8.0.402.b06-2.el8",
      false, ""},
     /* ALBA-2019:0973: oci-systemd-hook three times, one fixed module build
@@ -187,22 +215,30 @@ static const real_case real_cases[] = {
      "introduced 0, fixed 1:0.1.15-2.git2d0b8a3.module_el8.5.0+119+9a9ec082"},
     /* ALBA-2020:4718: aide fixed 0.16-14.el8 and 0.16-14.el8_5.1; the first
      * fixed build itself is not affected, an older release is. */
+    /* Exactly at the first fix, below the parallel 0.16-14.el8_5.1. */
     {"AlmaLinux", "ALBA-2020:4718", "AlmaLinux:8", "aide", "0.16-14.el8", false, ""},
+    /* Below both fixes; the first entry gives the reason. */
     {"AlmaLinux", "ALBA-2020:4718", "AlmaLinux:8", "aide", "0.16-13.el8", true,
      "introduced 0, fixed 0.16-14.el8"},
 
     /* --- crates.io (SEMVER, "0.0.0-0" as introduced) --- */
     /* RUSTSEC-2022-0012: arrow2 [0.0.0-0,0.7.1) [0.8.0,0.8.2) [0.9.0,0.9.2)
      * and the empty [0.10.0,0.10.0). */
+    /* Exactly at introduced 0.0.0-0 (an ordinary SemVer prerelease). */
     {"crates.io", "RUSTSEC-2022-0012", "crates.io", "arrow2", "0.0.0-0", true,
      "introduced 0.0.0-0, fixed 0.7.1"},
+    /* In the first interval. */
     {"crates.io", "RUSTSEC-2022-0012", "crates.io", "arrow2", "0.1.0", true,
      "introduced 0.0.0-0, fixed 0.7.1"},
+    /* In the third interval. */
     {"crates.io", "RUSTSEC-2022-0012", "crates.io", "arrow2", "0.9.1", true,
      "introduced 0.9.0, fixed 0.9.2"},
+    /* Introduced and fixed at 0.10.0, in that order: an empty interval. */
     {"crates.io", "RUSTSEC-2022-0012", "crates.io", "arrow2", "0.10.0", false, ""},
     /* RUSTSEC-2024-0399: rustls empty [0.23.0,0.23.0) then [0.23.13,0.23.18). */
+    /* After the empty interval, before 0.23.13. */
     {"crates.io", "RUSTSEC-2024-0399", "crates.io", "rustls", "0.23.5", false, ""},
+    /* Exactly at the second introduced. */
     {"crates.io", "RUSTSEC-2024-0399", "crates.io", "rustls", "0.23.13", true,
      "introduced 0.23.13, fixed 0.23.18"},
 };
