@@ -15,9 +15,11 @@ const char *const vt__store_migrations[] = {
     "  applied_at_ms INTEGER NOT NULL"
     ");"
     /* The raw record is kept as its JSON text, exactly as imported: the
-     * matcher parses it again, and an export gives back what came in. */
+     * matcher parses it again, and an export gives back what came in. The
+     * integer rid keeps the index tables' rows short. */
     "CREATE TABLE advisories ("
-    "  id TEXT PRIMARY KEY NOT NULL,"
+    "  rid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
     "  modified_ms INTEGER NOT NULL,"
     "  modified TEXT NOT NULL,"
     "  withdrawn TEXT,"
@@ -25,27 +27,22 @@ const char *const vt__store_migrations[] = {
     "  imported_at_ms INTEGER NOT NULL"
     ");"
     /* One row per (ecosystem without release, normalised name, advisory):
-     * the primary key is the lookup index of a scan. */
+     * the primary key is the lookup index of a scan. Package-less records
+     * with GIT ranges are filed under "GIT" and their repository URL, as
+     * osv.dev files them. There is deliberately no index by advisory: it
+     * would double the cost of every insert in a bulk import, and the rare
+     * update finds its old rows from the old record instead. */
     "CREATE TABLE advisory_packages ("
     "  ecosystem_base TEXT NOT NULL,"
     "  name_key TEXT NOT NULL,"
-    "  advisory_id TEXT NOT NULL REFERENCES advisories(id) ON DELETE CASCADE,"
-    "  PRIMARY KEY (ecosystem_base, name_key, advisory_id)"
-    ") WITHOUT ROWID;"
-    "CREATE INDEX advisory_packages_by_advisory ON advisory_packages(advisory_id);"
-    /* Ecosystems an advisory covers, for statistics; package-less records
-     * with GIT ranges count as "GIT", as osv.dev files them. */
-    "CREATE TABLE advisory_ecosystems ("
-    "  advisory_id TEXT NOT NULL REFERENCES advisories(id) ON DELETE CASCADE,"
-    "  ecosystem TEXT NOT NULL,"
-    "  PRIMARY KEY (advisory_id, ecosystem)"
+    "  advisory_rid INTEGER NOT NULL REFERENCES advisories(rid),"
+    "  PRIMARY KEY (ecosystem_base, name_key, advisory_rid)"
     ") WITHOUT ROWID;"
     "CREATE TABLE aliases ("
     "  alias TEXT NOT NULL,"
-    "  advisory_id TEXT NOT NULL REFERENCES advisories(id) ON DELETE CASCADE,"
-    "  PRIMARY KEY (alias, advisory_id)"
+    "  advisory_rid INTEGER NOT NULL REFERENCES advisories(rid),"
+    "  PRIMARY KEY (alias, advisory_rid)"
     ") WITHOUT ROWID;"
-    "CREATE INDEX aliases_by_advisory ON aliases(advisory_id);"
     "CREATE TABLE kev ("
     "  cve TEXT PRIMARY KEY NOT NULL,"
     "  vendor TEXT,"

@@ -194,7 +194,7 @@ static void test_store__migrations_create_schema_and_reopen_is_idempotent(void *
                      6);
     /* The package lookup is a search on the primary key (a WITHOUT ROWID
      * table is its own index), not a scan. */
-    assert_true(plan_searches(t.path, "SELECT advisory_id FROM advisory_packages WHERE "
+    assert_true(plan_searches(t.path, "SELECT advisory_rid FROM advisory_packages WHERE "
                                       "ecosystem_base = 'PyPI' AND name_key = 'django'",
                               "SEARCH advisory_packages USING PRIMARY KEY"));
     assert_true(plan_searches(t.path, "SELECT 1 FROM aliases WHERE alias = 'CVE-1'",
@@ -202,6 +202,7 @@ static void test_store__migrations_create_schema_and_reopen_is_idempotent(void *
     /* WAL is a property of the file, so a second connection sees it. */
     sql_text(t.path, "PRAGMA journal_mode", mode, sizeof(mode));
     assert_string_equal(mode, "wal");
+    assert_int_equal(sql_int(t.path, "PRAGMA page_size"), 16384);
 
     /* Opening again runs no migration and keeps the version. */
     s = open_ok(t.path);
@@ -363,14 +364,65 @@ static void test_store__find_by_ecosystem_and_normalised_name(void **state)
     assert_string_equal(got.ptr, "D;");
     find(s, "npm", "django", &got);
     assert_string_equal(got.ptr, "");
+    /* Package-less GIT ranges are filed by repository. */
+    find(s, "GIT", "https://github.com/python/cpython", &got);
+    assert_string_equal(got.ptr, "C;");
     vt_store_close(s);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages WHERE "
-                                     "advisory_id = 'ALSA-2024:1'"),
-                     1);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM aliases WHERE "
-                                     "alias = 'CVE-2024-0001' AND advisory_id = 'PYSEC-1'"),
+    /* Two releases and a GIT range: one AlmaLinux row, one GIT row. */
+    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages p JOIN advisories a "
+                                     "ON a.rid = p.advisory_rid WHERE a.id = 'ALSA-2024:1'"),
+                     2);
+    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM aliases l JOIN advisories a "
+                                     "ON a.rid = l.advisory_rid WHERE l.alias = 'CVE-2024-0001' "
+                                     "AND a.id = 'PYSEC-1'"),
                      1);
     vt_buf_dispose(&got);
+    tmpdb_remove(&t);
+}
+
+/* An update removes the old version's rows, found from its stored text. */
+static void test_store__update_replaces_index_rows_of_a_real_record(void **state)
+{
+    static const char v1[] =
+        "{\"id\":\"PYSEC-9\",\"modified\":\"2024-01-01T00:00:00Z\","
+        "\"aliases\":[\"CVE-2024-1\",\"GHSA-aaaa-bbbb-cccc\"],"
+        "\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"Old.Name\"},"
+        "\"versions\":[\"1.0\"]}]}";
+    static const char v2[] =
+        "{\"id\":\"PYSEC-9\",\"modified\":\"2024-02-01T00:00:00Z\","
+        "\"aliases\":[\"CVE-2024-2\"],"
+        "\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"new_name\"},"
+        "\"versions\":[\"1.0\"]}]}";
+    tmpdb t;
+    vt_store *s;
+    vt_advisory *adv = NULL;
+    vt_error err = VT_ERROR_INIT;
+    vt_buf got = VT_BUF_INIT;
+
+    (void)state;
+    tmpdb_make(&t);
+    s = open_ok(t.path);
+    assert_int_equal(vt_osv_parse(&adv, v1, strlen(v1), &err), 0);
+    assert_int_equal(put(s, adv, v1), VT_UPSERT_INSERTED);
+    vt_advisory_free(adv);
+    find(s, "PyPI", "old-name", &got);
+    assert_string_equal(got.ptr, "{\"id\":\"PYSEC-9\",\"modified\":\"2024-01-01T00:00:00Z\","
+                                 "\"aliases\":[\"CVE-2024-1\",\"GHSA-aaaa-bbbb-cccc\"],"
+                                 "\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\","
+                                 "\"name\":\"Old.Name\"},\"versions\":[\"1.0\"]}]};");
+    assert_int_equal(vt_osv_parse(&adv, v2, strlen(v2), &err), 0);
+    assert_int_equal(put(s, adv, v2), VT_UPSERT_UPDATED);
+    vt_advisory_free(adv);
+    find(s, "PyPI", "old-name", &got);
+    assert_string_equal(got.ptr, "");
+    find(s, "PyPI", "New.Name", &got);
+    assert_non_null(strstr(got.ptr, "2024-02-01"));
+    vt_buf_dispose(&got);
+    vt_store_close(s);
+    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM aliases"), 1);
+    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM aliases WHERE alias = 'CVE-2024-2'"),
+                     1);
+    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages"), 1);
     tmpdb_remove(&t);
 }
 
@@ -618,6 +670,7 @@ int main(void)
         cmocka_unit_test(test_store__not_a_database_names_the_path),
         cmocka_unit_test(test_store__upsert_follows_modified),
         cmocka_unit_test(test_store__find_by_ecosystem_and_normalised_name),
+        cmocka_unit_test(test_store__update_replaces_index_rows_of_a_real_record),
         cmocka_unit_test(test_store__find_callback_can_stop),
         cmocka_unit_test(test_store__kev_put_and_get),
         cmocka_unit_test(test_store__stats_rows),
