@@ -59,8 +59,11 @@ VT_EXTERN int vt_store_put_advisory(vt_store *s, const vt_advisory *adv, const c
 /**
  * Call `each` with the raw JSON of every advisory that has an affected entry
  * for package `name` (already normalised, see vt_osv_normalize_name) in
- * ecosystem `ecosystem_base` (the part before ':'). The text is valid only
- * during the call. `each` may return a negative code to stop; it is passed up.
+ * ecosystem `ecosystem_base` (the part before ':'). Records without a
+ * package whose ranges are GIT ranges are found under "GIT" and the range's
+ * repository URL as written. Advisories come in id order. The text is valid
+ * only during the call; `each` must not call vt_store_find_advisories itself.
+ * `each` may return a negative code to stop; it is passed up.
  * Returns 0, VT_EIO or `each`'s code.
  */
 VT_EXTERN int vt_store_find_advisories(vt_store *s, const char *ecosystem_base, const char *name,
