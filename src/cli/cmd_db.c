@@ -123,7 +123,15 @@ static void db_on_source(void *ctx, const char *source, vt_import_kind kind,
         o->progress_shown = false;
     }
     /* A failed append only shortens the report; the import itself goes on. */
-    if (vt_buf_printf(&o->lines, "%s (%s): ", source, vt_import_kind_name(kind)) >= 0)
+    for (; *source; source++) {
+        unsigned char ch = (unsigned char)*source;
+
+        if (ch < 0x20 || ch == 0x7f)
+            vt_buf_printf(&o->lines, "\\x%02x", ch);
+        else
+            vt_buf_putc(&o->lines, (char)ch);
+    }
+    if (vt_buf_printf(&o->lines, " (%s): ", vt_import_kind_name(kind)) >= 0)
         db_put_counts(&o->lines, n);
 }
 
