@@ -16,7 +16,10 @@ packages come from the Go, PyPI, crates.io and AlmaLinux advisories:
 
 OUT_DIR/sbom-N.expect lists the bom-ref and advisory id of every component
 that was put at an affected version, so the harness can compare what the
-scanner finds with what was planted. Output depends only on the data and N:
+scanner finds with what was planted. OUT_DIR/sbom-N.advisories.zip holds
+every advisory (as its OSV JSON text) that names a package of the SBOM, for
+a second floor: what a scanner has to parse when it keeps advisories as
+JSON. Output depends only on the data and N:
 the random generator is seeded and every collection is walked in a fixed
 order. Only the standard library is used.
 """
@@ -99,15 +102,30 @@ def good_version(v, fam):
     return bool(re.match(r"^(\d+:)?[0-9A-Za-z._+~^]+-[0-9A-Za-z._+~^]+$", v))
 
 
+def lookup_key(eco, name):
+    """The package as a scanner looks it up: ecosystem without release, PyPI
+    names per PEP 503."""
+    fam = family(eco)
+    return (fam, pep503(name) if fam == "PyPI" else name)
+
+
 def load(osv_dir):
     """Per package (ecosystem with release, name): affected candidates as
-    (version, advisory id), every fixed version, and whether a range is open."""
-    pkgs = {}
+    (version, advisory id), every fixed version, and whether a range is open.
+    Also, per lookup key, the archive members (advisories) naming it, with
+    the record text."""
+    pkgs, members = {}, {}
     for fam in [w[0] for w in WEIGHTS]:
         path = os.path.join(osv_dir, fam, "all.zip")
         with zipfile.ZipFile(path) as z:
             for member in sorted(z.namelist()):
-                rec = json.loads(z.read(member))
+                text = z.read(member)
+                rec = json.loads(text)
+                for aff in rec.get("affected", []):
+                    pkg = aff.get("package") or {}
+                    if pkg.get("ecosystem") and pkg.get("name"):
+                        members.setdefault(lookup_key(pkg["ecosystem"], pkg["name"]), {})[
+                            fam + "/" + member] = text
                 if rec.get("withdrawn"):
                     continue
                 for aff in rec.get("affected", []):
@@ -120,7 +138,7 @@ def load(osv_dir):
                     if fam == "AlmaLinux" and ":" not in eco:
                         continue
                     add_entry(pkgs.setdefault((eco, name), new_pkg()), rec["id"], aff, fam)
-    return pkgs
+    return pkgs, members
 
 
 def new_pkg():
@@ -293,7 +311,7 @@ def main(argv):
     except ValueError:
         sys.stderr.write("gen_sbom.py: N must be a whole number\n")
         return 2
-    pkgs = load(osv_dir)
+    pkgs, members = load(osv_dir)
     os.makedirs(out_dir, exist_ok=True)
     for n in sizes:
         doc, expect = generate(pkgs, n)
@@ -304,12 +322,26 @@ def main(argv):
         with open(os.path.join(out_dir, "sbom-%d.expect" % n), "w", encoding="utf-8") as f:
             for ref, adv in expect:
                 f.write("%s\t%s\n" % (ref, adv))
+        # Every advisory that names a package of the SBOM: what a scanner
+        # that keeps advisories as OSV JSON has to read and parse. Stored
+        # uncompressed, as a database would hand them over.
+        wanted = {}
+        for c in doc["components"]:
+            eco = {"golang": "Go", "pypi": "PyPI", "cargo": "crates.io"}.get(
+                c["purl"][4:].split("/", 1)[0], "AlmaLinux")
+            wanted.update(members.get(lookup_key(eco, c["name"]), {}))
+        adv_path = os.path.join(out_dir, "sbom-%d.advisories.zip" % n)
+        with zipfile.ZipFile(adv_path, "w", zipfile.ZIP_STORED) as z:
+            for name in sorted(wanted):
+                info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+                z.writestr(info, wanted[name])
         fams = {}
         for c in doc["components"]:
             t = c["purl"].split("/", 1)[0][4:]
             fams[t] = fams.get(t, 0) + 1
-        print("%s\t%d components\t%d planted affected\t%d bytes\t%s" % (
-            path, len(doc["components"]), len(expect), os.path.getsize(path),
+        print("%s\t%d components\t%d planted affected\t%d bytes\t%d advisories (%d bytes)\t%s" % (
+            path, len(doc["components"]), len(expect), os.path.getsize(path), len(wanted),
+            sum(len(t) for t in wanted.values()),
             " ".join("%s=%d" % kv for kv in sorted(fams.items()))))
     return 0
 
