@@ -662,6 +662,62 @@ static void test_store__open_survives_allocation_failures(void **state)
     tmpdb_remove(&t);
 }
 
+/*
+ * A put whose allocations fail part-way is VT_ENOMEM and leaves nothing
+ * behind (its savepoint is rolled back), both for an insert and for an
+ * update; once allocations succeed again the same put goes through.
+ */
+static void test_store__put_survives_allocation_failures(void **state)
+{
+    static const char v1[] =
+        "{\"id\":\"GHSA-x\",\"modified\":\"2024-01-01T00:00:00Z\","
+        "\"aliases\":[\"CVE-2024-9\"],\"affected\":[{\"package\":{\"ecosystem\":"
+        "\"PyPI\",\"name\":\"A_B\"},\"versions\":[\"1\"]},{\"package\":{"
+        "\"ecosystem\":\"npm\",\"name\":\"c\"},\"versions\":[\"1\"]}]}";
+    static const char v2[] =
+        "{\"id\":\"GHSA-x\",\"modified\":\"2024-03-01T00:00:00Z\","
+        "\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"d\"},"
+        "\"versions\":[\"1\"]}]}";
+    const char *texts[] = {v1, v2};
+    const vt_upsert_outcome want[] = {VT_UPSERT_INSERTED, VT_UPSERT_UPDATED};
+    tmpdb t;
+    vt_store *s;
+    size_t k;
+
+    (void)state;
+    tmpdb_make(&t);
+    s = open_ok(t.path);
+    for (k = 0; k < 2; k++) {
+        vt_advisory *adv = NULL;
+        vt_error err = VT_ERROR_INIT;
+        vt_upsert_outcome o = 0;
+        long n;
+        int rc = -1;
+
+        assert_int_equal(vt_osv_parse(&adv, texts[k], strlen(texts[k]), &err), 0);
+        for (n = 0; n < 200; n++) {
+            vt_alloc_fail_after(n);
+            rc = vt_store_put_advisory(s, adv, texts[k], strlen(texts[k]), &o, &err);
+            vt_alloc_fail_after(-1);
+            if (rc == 0)
+                break;
+            assert_int_equal(rc, VT_ENOMEM);
+        }
+        assert_int_equal(rc, 0);
+        assert_true(n > 0); /* some allocation did fail first */
+        assert_int_equal(o, want[k]);
+        vt_advisory_free(adv);
+    }
+    vt_store_close(s);
+    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisories"), 1);
+    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages"), 1);
+    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages WHERE "
+                                     "ecosystem_base = 'PyPI' AND name_key = 'd'"),
+                     1);
+    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM aliases"), 0);
+    tmpdb_remove(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -677,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_store__rollback_discards_and_commit_keeps),
         cmocka_unit_test(test_store__default_path_precedence),
         cmocka_unit_test(test_store__open_survives_allocation_failures),
+        cmocka_unit_test(test_store__put_survives_allocation_failures),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
