@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vulntrack/alloc.h"
@@ -618,11 +619,11 @@ int vt__jsonschema_translate_pattern(vt_buf *out, const char *pattern, vt_error 
             break;
         case '{':
             if (is_quantifier(p + 1)) {
-                while (*p != '}')
-                    error = error ? error : vt_buf_putc(out, *p++);
-                p++;
-                if (error == 0)
-                    error = vt_buf_putc(out, '}');
+                const char *close = strchr(p, '}');
+
+                /* Copy "{n,m}" whole; is_quantifier found its '}'. */
+                error = vt_buf_put(out, p, (size_t)(close - p) + 1);
+                p = close + 1;
                 if (*p == '?')
                     return vt_error_set(err, VT_EUNSUPPORTED, 0,
                                         "pattern %s: lazy quantifiers are not supported", pattern);
@@ -1251,6 +1252,95 @@ static int check_object(vctx *c, const cJSON *inst, const loc *il, const cJSON *
     return n;
 }
 
+/*
+ * A hash of a JSON value that equal values (in cJSON_Compare's sense, up to
+ * its tolerance on numbers) share: object members are combined in an
+ * order-independent way. uniqueItems sorts items by it and compares only
+ * neighbours, because CycloneDX 1.5+ puts uniqueItems on the component list
+ * and a pairwise check is quadratic in the size of an SBOM.
+ */
+static uint64_t json_hash(const cJSON *v)
+{
+    uint64_t h = 1469598103934665603u, sum = 0;
+    const unsigned char *p;
+    const cJSON *child;
+    double d;
+
+    h = (h ^ (uint64_t)(v->type & 0xFF)) * 1099511628211u;
+    if (cJSON_IsString(v) && v->valuestring) {
+        for (p = (const unsigned char *)v->valuestring; *p; p++)
+            h = (h ^ *p) * 1099511628211u;
+    } else if (cJSON_IsNumber(v)) {
+        /* Integral values hash exactly; others by a coarse rounding, as Compare tolerates. */
+        d = v->valuedouble;
+        if (fabs(d) < 9e18)
+            h = (h ^ (uint64_t)(int64_t)floor(d)) * 1099511628211u;
+    } else if (cJSON_IsArray(v)) {
+        cJSON_ArrayForEach(child, v) h = (h ^ json_hash(child)) * 1099511628211u;
+    } else if (cJSON_IsObject(v)) {
+        cJSON_ArrayForEach(child, v)
+        {
+            uint64_t kh = 1469598103934665603u;
+
+            for (p = (const unsigned char *)child->string; p && *p; p++)
+                kh = (kh ^ *p) * 1099511628211u;
+            sum += (kh ^ json_hash(child)) * 0x9E3779B97F4A7C15u;
+        }
+        h = (h ^ sum) * 1099511628211u;
+    }
+    return h;
+}
+
+typedef struct hashed_item {
+    uint64_t hash;
+    size_t index;
+    const cJSON *item;
+} hashed_item;
+
+static int hashed_cmp(const void *pa, const void *pb)
+{
+    const hashed_item *a = pa, *b = pb;
+
+    if (a->hash != b->hash)
+        return a->hash < b->hash ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* uniqueItems: report the first pair of equal items (lowest second index). */
+static int check_unique(vctx *c, const cJSON *inst, const loc *il, const sloc *sl, size_t count)
+{
+    hashed_item *items = vt_calloc(count, sizeof(*items));
+    const cJSON *e;
+    size_t i = 0, j, best_i = 0, best_j = SIZE_MAX;
+    int n = 0;
+
+    if (!items) {
+        c->fatal = VT_ENOMEM;
+        return 0;
+    }
+    cJSON_ArrayForEach(e, inst)
+    {
+        items[i].hash = json_hash(e);
+        items[i].index = i;
+        items[i].item = e;
+        i++;
+    }
+    qsort(items, count, sizeof(*items), hashed_cmp);
+    for (i = 0; i < count; i++)
+        for (j = i + 1; j < count && items[j].hash == items[i].hash; j++)
+            if (items[j].index < best_j && cJSON_Compare(items[i].item, items[j].item, true)) {
+                best_i = items[i].index;
+                best_j = items[j].index;
+            }
+    vt_free(items);
+    if (best_j != SIZE_MAX) {
+        sloc k = {sl, "uniqueItems", NULL, 0, false, NULL, NULL};
+
+        n += report(c, il, &k, "uniqueItems", "items %zu and %zu are equal", best_i, best_j);
+    }
+    return n;
+}
+
 static int check_array(vctx *c, const cJSON *inst, const loc *il, const cJSON *schema,
                        const schema_file *file, const sloc *sl)
 {
@@ -1259,9 +1349,9 @@ static int check_array(vctx *c, const cJSON *inst, const loc *il, const cJSON *s
     const cJSON *addl = cJSON_GetObjectItemCaseSensitive(schema, "additionalItems");
     const cJSON *contains = cJSON_GetObjectItemCaseSensitive(schema, "contains");
     const cJSON *unique = cJSON_GetObjectItemCaseSensitive(schema, "uniqueItems");
-    const cJSON *tuple = NULL, *rest = NULL, *e, *f, *sub;
+    const cJSON *tuple = NULL, *rest = NULL, *e, *sub;
     const char *tuple_kw = NULL, *rest_kw = NULL;
-    size_t i = 0, j, count = (size_t)cJSON_GetArraySize(inst), ntuple = 0;
+    size_t i = 0, count = (size_t)cJSON_GetArraySize(inst), ntuple = 0;
     double lim;
     int n = 0;
     bool found = false;
@@ -1322,22 +1412,8 @@ static int check_array(vctx *c, const cJSON *inst, const loc *il, const cJSON *s
         sloc k = {sl, "contains", NULL, 0, false, NULL, NULL};
         n += report(c, il, &k, "contains", "no item matches the \"contains\" schema");
     }
-    if (cJSON_IsTrue(unique)) {
-        i = 0;
-        cJSON_ArrayForEach(e, inst)
-        {
-            j = i + 1;
-            for (f = e->next; f; f = f->next, j++) {
-                if (cJSON_Compare(e, f, true)) {
-                    sloc k = {sl, "uniqueItems", NULL, 0, false, NULL, NULL};
-
-                    n += report(c, il, &k, "uniqueItems", "items %zu and %zu are equal", i, j);
-                    return n;
-                }
-            }
-            i++;
-        }
-    }
+    if (cJSON_IsTrue(unique) && count > 1)
+        n += check_unique(c, inst, il, sl, count);
     return n;
 }
 

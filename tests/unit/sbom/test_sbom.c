@@ -1040,6 +1040,8 @@ static const struct {
     {"[^\\s]", "[^\t-\r ]"},
     {"(?:ab)+", "(ab)+"},
     {"a{x", "a\\{x"},
+    {"a{2,}b{1,3}", "a{2,}b{1,3}"},
+    {"a{,3}", "a\\{,3\\}"},
     {"[]a]", NULL},
     {"[\\]^]", "[]^]"},
     {"[\\^]", "\\^"},
@@ -1107,7 +1109,8 @@ static const char keyword_schema[] =
     "\"other\":{\"$ref\":\"other.json#/$defs/short\"},"
     "\"len\":{\"type\":\"string\",\"minLength\":2,\"maxLength\":3},"
     "\"pp\":{\"patternProperties\":{\"^x-\":{\"type\":\"integer\"}},\"additionalProperties\":"
-    "false,\"minProperties\":1,\"propertyNames\":{\"pattern\":\"^[a-z-]+$\"}},"
+    "false,\"minProperties\":1,\"propertyNames\":{\"pattern\":\"^[a-z-]{1,20}$\"}},"
+    "\"set\":{\"uniqueItems\":true},"
     "\"never\":false,"
     "\"loop\":{\"$ref\":\"#/$defs/loop\"}"
     "},\"$defs\":{\"loop\":{\"$ref\":\"#/$defs/loop\"}}}";
@@ -1143,6 +1146,9 @@ static const struct {
     {"{\"pp\":{\"y\":1}}", "/pp/y", "additionalProperties"},
     {"{\"pp\":{}}", "/pp", "minProperties"},
     {"{\"pp\":{\"x-A\":1}}", "/pp/x-A", "pattern"},
+    {"{\"set\":[\"a\",\"b\",[1,2],[2,1],{\"a\":1,\"b\":[1]},{\"a\":1,\"b\":[2]}]}", NULL, NULL},
+    {"{\"set\":[1,{\"a\":1,\"b\":2},3,{\"b\":2,\"a\":1}]}", "/set", "uniqueItems"},
+    {"{\"set\":[\"x\",1,1.0]}", "/set", "uniqueItems"},
     {"{\"never\":1}", "/never", "false"},
     {"{\"loop\":1}", "/loop", "$ref"},
     {"[]", "", "type"},
