@@ -159,7 +159,9 @@ def add_entry(p, adv, aff, fam):
         p["fixed"].extend(fixed)
         if len(intro) > len(fixed) + len(last):
             p["open"] = True
-        cands.extend(v for v in intro if v not in ZERO)
+        # "introduced X, fixed X" is an empty range (RustSec writes
+        # unaffected versions so), not an affected version.
+        cands.extend(v for v in intro if v not in ZERO and v not in fixed)
         cands.extend(last)
         if any(v in ZERO for v in intro) and fixed:
             b = below(min(fixed, key=version_key), fam)
