@@ -29,12 +29,13 @@ typedef struct tmpdb {
 
 static void tmpdb_make(tmpdb *t)
 {
+    memset(t, 0, sizeof(*t));
     snprintf(t->dir, sizeof(t->dir), "/tmp/vt-store-test-XXXXXX");
     assert_non_null(mkdtemp(t->dir));
     snprintf(t->path, sizeof(t->path), "%s/sub/dir/test.db", t->dir);
 }
 
-static void tmpdb_remove(tmpdb *t)
+static int tmpdb_remove(tmpdb *t)
 {
     static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
     char p[160];
@@ -48,7 +49,23 @@ static void tmpdb_remove(tmpdb *t)
     rmdir(p);
     snprintf(p, sizeof(p), "%s/sub", t->dir);
     rmdir(p);
-    assert_int_equal(rmdir(t->dir), 0);
+    return rmdir(t->dir);
+}
+
+/* cmocka runs the teardown even after a failed assertion, so a failing
+ * test leaves no temporary files behind either. */
+static int tmpdb_setup(void **state)
+{
+    static tmpdb t;
+
+    tmpdb_make(&t);
+    *state = &t;
+    return 0;
+}
+
+static int tmpdb_teardown(void **state)
+{
+    return tmpdb_remove(*state);
 }
 
 static vt_store *open_ok(const char *path)
@@ -174,70 +191,64 @@ static void find(vt_store *s, const char *eco, const char *name_as_written, vt_b
 
 static void test_store__migrations_create_schema_and_reopen_is_idempotent(void **state)
 {
-    tmpdb t;
+    tmpdb *t = *state;
     vt_store *s;
     char mode[16];
 
-    (void)state;
-    tmpdb_make(&t);
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     assert_true(vt__store_migration_count >= 1);
     assert_int_equal(vt_store_schema_version(s), (int)vt__store_migration_count);
     vt_store_close(s);
 
-    assert_int_equal(sql_int(t.path, "PRAGMA user_version"), (long long)vt__store_migration_count);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM schema_version"),
+    assert_int_equal(sql_int(t->path, "PRAGMA user_version"), (long long)vt__store_migration_count);
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM schema_version"),
                      (long long)vt__store_migration_count);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                                      "AND name IN ('advisories', 'advisory_packages', "
                                      "'aliases', 'kev', 'imports', 'schema_version')"),
                      6);
     /* The package lookup is a search on the primary key (a WITHOUT ROWID
      * table is its own index), not a scan. */
-    assert_true(plan_searches(t.path, "SELECT advisory_rid FROM advisory_packages WHERE "
+    assert_true(plan_searches(t->path, "SELECT advisory_rid FROM advisory_packages WHERE "
                                       "ecosystem_base = 'PyPI' AND name_key = 'django'",
                               "SEARCH advisory_packages USING PRIMARY KEY"));
-    assert_true(plan_searches(t.path, "SELECT 1 FROM aliases WHERE alias = 'CVE-1'",
+    assert_true(plan_searches(t->path, "SELECT 1 FROM aliases WHERE alias = 'CVE-1'",
                               "SEARCH aliases USING PRIMARY KEY"));
     /* WAL is a property of the file, so a second connection sees it. */
-    sql_text(t.path, "PRAGMA journal_mode", mode, sizeof(mode));
+    sql_text(t->path, "PRAGMA journal_mode", mode, sizeof(mode));
     assert_string_equal(mode, "wal");
-    assert_int_equal(sql_int(t.path, "PRAGMA page_size"), 16384);
+    assert_int_equal(sql_int(t->path, "PRAGMA page_size"), 16384);
 
     /* Opening again runs no migration and keeps the version. */
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     assert_int_equal(vt_store_schema_version(s), (int)vt__store_migration_count);
     vt_store_close(s);
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     vt_store_close(s);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM schema_version"),
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM schema_version"),
                      (long long)vt__store_migration_count);
-    assert_int_equal(sql_int(t.path, "PRAGMA user_version"), (long long)vt__store_migration_count);
-    tmpdb_remove(&t);
+    assert_int_equal(sql_int(t->path, "PRAGMA user_version"), (long long)vt__store_migration_count);
 }
 
 static void test_store__newer_schema_is_refused(void **state)
 {
-    tmpdb t;
+    tmpdb *t = *state;
     vt_store *s;
     sqlite3 *db = NULL;
     vt_error err = VT_ERROR_INIT;
     char sql[64];
 
-    (void)state;
-    tmpdb_make(&t);
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     vt_store_close(s);
-    assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
     snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", vt__store_migration_count + 1);
     assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     s = NULL;
-    assert_int_equal(vt_store_open(&s, t.path, &err), VT_EIO);
+    assert_int_equal(vt_store_open(&s, t->path, &err), VT_EIO);
     assert_null(s);
     assert_non_null(strstr(err.msg, "newer"));
-    assert_non_null(strstr(err.msg, t.path));
-    tmpdb_remove(&t);
+    assert_non_null(strstr(err.msg, t->path));
 }
 
 static void test_store__not_a_database_names_the_path(void **state)
@@ -260,7 +271,7 @@ static void test_store__not_a_database_names_the_path(void **state)
 
 static void test_store__upsert_follows_modified(void **state)
 {
-    tmpdb t;
+    tmpdb *t = *state;
     vt_store *s;
     vt_advisory adv;
     vt_osv_affected aff;
@@ -268,9 +279,7 @@ static void test_store__upsert_follows_modified(void **state)
     char *raw = NULL;
     size_t len = 0;
 
-    (void)state;
-    tmpdb_make(&t);
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     make_adv(&adv, &aff, "GHSA-1", "2024-01-02T00:00:00Z", 1704153600000, "PyPI", "Django");
     assert_int_equal(put(s, &adv, "{\"v\":2}"), VT_UPSERT_INSERTED);
 
@@ -293,18 +302,18 @@ static void test_store__upsert_follows_modified(void **state)
     assert_string_equal(raw, "{\"v\":3}");
     vt_free(raw);
     vt_store_close(s);
-    assert_int_equal(sql_int(t.path, "SELECT modified_ms FROM advisories"), 1704240000500);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisories WHERE withdrawn = "
+    assert_int_equal(sql_int(t->path, "SELECT modified_ms FROM advisories"), 1704240000500);
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM advisories WHERE withdrawn = "
                                      "'2024-01-03T00:00:00Z' AND modified = "
                                      "'2024-01-03T00:00:00.5Z'"),
                      1);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages"), 1);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages WHERE "
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM advisory_packages"), 1);
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM advisory_packages WHERE "
                                      "name_key = 'flask'"),
                      1);
 
     /* The Go placeholder date (year 1) is just a very old time. */
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     make_adv(&adv, &aff, "GO-2020-0001", "0001-01-01T00:00:00Z", -62135596800000LL, "Go",
              "github.com/gin-gonic/gin");
     assert_int_equal(put(s, &adv, "{}"), VT_UPSERT_INSERTED);
@@ -312,21 +321,18 @@ static void test_store__upsert_follows_modified(void **state)
     assert_int_equal(vt_store_get_advisory(s, "nope", &raw, &len, &err), VT_ENOTFOUND);
     assert_null(raw);
     vt_store_close(s);
-    tmpdb_remove(&t);
 }
 
 static void test_store__find_by_ecosystem_and_normalised_name(void **state)
 {
-    tmpdb t;
+    tmpdb *t = *state;
     vt_store *s;
     vt_advisory adv;
     vt_osv_affected aff[3];
     vt_buf got = VT_BUF_INIT;
     const char *aliases[] = {"CVE-2024-0001", "CVE-2024-0001"};
 
-    (void)state;
-    tmpdb_make(&t);
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     make_adv(&adv, &aff[0], "PYSEC-1", "2024-01-01T00:00:00Z", 1, "PyPI", "Django");
     adv.aliases = aliases;
     adv.naliases = 2; /* a repeated alias is stored once */
@@ -369,15 +375,14 @@ static void test_store__find_by_ecosystem_and_normalised_name(void **state)
     assert_string_equal(got.ptr, "C;");
     vt_store_close(s);
     /* Two releases and a GIT range: one AlmaLinux row, one GIT row. */
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages p JOIN advisories a "
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM advisory_packages p JOIN advisories a "
                                      "ON a.rid = p.advisory_rid WHERE a.id = 'ALSA-2024:1'"),
                      2);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM aliases l JOIN advisories a "
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM aliases l JOIN advisories a "
                                      "ON a.rid = l.advisory_rid WHERE l.alias = 'CVE-2024-0001' "
                                      "AND a.id = 'PYSEC-1'"),
                      1);
     vt_buf_dispose(&got);
-    tmpdb_remove(&t);
 }
 
 /* An update removes the old version's rows, found from its stored text. */
@@ -393,15 +398,13 @@ static void test_store__update_replaces_index_rows_of_a_real_record(void **state
         "\"aliases\":[\"CVE-2024-2\"],"
         "\"affected\":[{\"package\":{\"ecosystem\":\"PyPI\",\"name\":\"new_name\"},"
         "\"versions\":[\"1.0\"]}]}";
-    tmpdb t;
+    tmpdb *t = *state;
     vt_store *s;
     vt_advisory *adv = NULL;
     vt_error err = VT_ERROR_INIT;
     vt_buf got = VT_BUF_INIT;
 
-    (void)state;
-    tmpdb_make(&t);
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     assert_int_equal(vt_osv_parse(&adv, v1, strlen(v1), &err), 0);
     assert_int_equal(put(s, adv, v1), VT_UPSERT_INSERTED);
     vt_advisory_free(adv);
@@ -419,11 +422,10 @@ static void test_store__update_replaces_index_rows_of_a_real_record(void **state
     assert_non_null(strstr(got.ptr, "2024-02-01"));
     vt_buf_dispose(&got);
     vt_store_close(s);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM aliases"), 1);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM aliases WHERE alias = 'CVE-2024-2'"),
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM aliases"), 1);
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM aliases WHERE alias = 'CVE-2024-2'"),
                      1);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages"), 1);
-    tmpdb_remove(&t);
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM advisory_packages"), 1);
 }
 
 static int stop_after_first(void *ctx, const char *raw, size_t len)
@@ -436,7 +438,7 @@ static int stop_after_first(void *ctx, const char *raw, size_t len)
 
 static void test_store__find_callback_can_stop(void **state)
 {
-    tmpdb t;
+    tmpdb *t = *state;
     vt_store *s;
     vt_advisory adv;
     vt_osv_affected aff;
@@ -444,9 +446,7 @@ static void test_store__find_callback_can_stop(void **state)
     vt_buf got = VT_BUF_INIT;
     int calls = 0;
 
-    (void)state;
-    tmpdb_make(&t);
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     make_adv(&adv, &aff, "A-1", "2024-01-01T00:00:00Z", 1, "npm", "left-pad");
     put(s, &adv, "1");
     make_adv(&adv, &aff, "A-2", "2024-01-01T00:00:00Z", 1, "npm", "left-pad");
@@ -460,7 +460,6 @@ static void test_store__find_callback_can_stop(void **state)
     assert_string_equal(got.ptr, "1;2;");
     vt_buf_dispose(&got);
     vt_store_close(s);
-    tmpdb_remove(&t);
 }
 
 static void copy_kev(void *ctx, const vt_kev_entry *e)
@@ -474,7 +473,7 @@ static void copy_kev(void *ctx, const vt_kev_entry *e)
 
 static void test_store__kev_put_and_get(void **state)
 {
-    tmpdb t;
+    tmpdb *t = *state;
     vt_store *s;
     vt_error err = VT_ERROR_INIT;
     vt_buf got = VT_BUF_INIT;
@@ -483,9 +482,7 @@ static void test_store__kev_put_and_get(void **state)
     vt_upsert_outcome o = 0;
     bool found = true;
 
-    (void)state;
-    tmpdb_make(&t);
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     assert_int_equal(vt_store_get_kev(s, "CVE-2021-44228", &found, copy_kev, &got, &err), 0);
     assert_false(found);
     assert_string_equal(got.ptr, "");
@@ -508,8 +505,7 @@ static void test_store__kev_put_and_get(void **state)
     assert_non_null(strstr(got.ptr, "|2021-12-31|"));
     vt_buf_dispose(&got);
     vt_store_close(s);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM kev"), 2);
-    tmpdb_remove(&t);
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM kev"), 2);
 }
 
 static void collect_stat(void *ctx, const vt_store_stat *row)
@@ -522,7 +518,7 @@ static void collect_stat(void *ctx, const vt_store_stat *row)
 
 static void test_store__stats_rows(void **state)
 {
-    tmpdb t;
+    tmpdb *t = *state;
     vt_store *s;
     vt_advisory adv;
     vt_osv_affected aff[2];
@@ -530,9 +526,7 @@ static void test_store__stats_rows(void **state)
     vt_buf got = VT_BUF_INIT;
     vt_kev_entry e = {"CVE-1", "v", "p", "n", "2024-01-01", "2024-01-21", "Unknown", "act"};
 
-    (void)state;
-    tmpdb_make(&t);
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     assert_int_equal(vt_store_stats(s, collect_stat, &got, &err), 0);
     assert_string_equal(got.ptr, "advisories total 0 -\nkev entries 0 -\n");
 
@@ -572,12 +566,11 @@ static void test_store__stats_rows(void **state)
                                  "source /data/kev.json 1 1970-01-01T00:00:00Z\n");
     vt_buf_dispose(&got);
     vt_store_close(s);
-    tmpdb_remove(&t);
 }
 
 static void test_store__rollback_discards_and_commit_keeps(void **state)
 {
-    tmpdb t;
+    tmpdb *t = *state;
     vt_store *s;
     vt_advisory adv;
     vt_osv_affected aff;
@@ -585,9 +578,7 @@ static void test_store__rollback_discards_and_commit_keeps(void **state)
     char *raw = NULL;
     size_t len;
 
-    (void)state;
-    tmpdb_make(&t);
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     assert_int_equal(vt_store_begin(s, &err), 0);
     make_adv(&adv, &aff, "X-1", "2024-01-01T00:00:00Z", 1, "npm", "a");
     assert_int_equal(put(s, &adv, "{}"), VT_UPSERT_INSERTED);
@@ -599,9 +590,8 @@ static void test_store__rollback_discards_and_commit_keeps(void **state)
     assert_int_equal(put(s, &adv, "{}"), VT_UPSERT_INSERTED);
     assert_int_equal(vt_store_commit(s, &err), 0);
     vt_store_close(s);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisories"), 1);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages"), 1);
-    tmpdb_remove(&t);
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM advisories"), 1);
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM advisory_packages"), 1);
 }
 
 static void test_store__default_path_precedence(void **state)
@@ -637,19 +627,17 @@ static void test_store__default_path_precedence(void **state)
  * with *out NULL and nothing leaked (ASan checks the leak). */
 static void test_store__open_survives_allocation_failures(void **state)
 {
-    tmpdb t;
+    tmpdb *t = *state;
     vt_store *s;
     long n;
     int rc = -1;
 
-    (void)state;
-    tmpdb_make(&t);
     for (n = 0; n < 100; n++) {
         vt_error err = VT_ERROR_INIT;
 
         s = NULL;
         vt_alloc_fail_after(n);
-        rc = vt_store_open(&s, t.path, &err);
+        rc = vt_store_open(&s, t->path, &err);
         vt_alloc_fail_after(-1);
         if (rc == 0)
             break;
@@ -659,7 +647,6 @@ static void test_store__open_survives_allocation_failures(void **state)
     assert_int_equal(rc, 0);
     assert_true(n > 0);
     vt_store_close(s);
-    tmpdb_remove(&t);
 }
 
 /*
@@ -680,13 +667,11 @@ static void test_store__put_survives_allocation_failures(void **state)
         "\"versions\":[\"1\"]}]}";
     const char *texts[] = {v1, v2};
     const vt_upsert_outcome want[] = {VT_UPSERT_INSERTED, VT_UPSERT_UPDATED};
-    tmpdb t;
+    tmpdb *t = *state;
     vt_store *s;
     size_t k;
 
-    (void)state;
-    tmpdb_make(&t);
-    s = open_ok(t.path);
+    s = open_ok(t->path);
     for (k = 0; k < 2; k++) {
         vt_advisory *adv = NULL;
         vt_error err = VT_ERROR_INIT;
@@ -709,31 +694,30 @@ static void test_store__put_survives_allocation_failures(void **state)
         vt_advisory_free(adv);
     }
     vt_store_close(s);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisories"), 1);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages"), 1);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM advisory_packages WHERE "
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM advisories"), 1);
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM advisory_packages"), 1);
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM advisory_packages WHERE "
                                      "ecosystem_base = 'PyPI' AND name_key = 'd'"),
                      1);
-    assert_int_equal(sql_int(t.path, "SELECT count(*) FROM aliases"), 0);
-    tmpdb_remove(&t);
+    assert_int_equal(sql_int(t->path, "SELECT count(*) FROM aliases"), 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_store__migrations_create_schema_and_reopen_is_idempotent),
-        cmocka_unit_test(test_store__newer_schema_is_refused),
+        cmocka_unit_test_setup_teardown(test_store__migrations_create_schema_and_reopen_is_idempotent, tmpdb_setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_store__newer_schema_is_refused, tmpdb_setup, tmpdb_teardown),
         cmocka_unit_test(test_store__not_a_database_names_the_path),
-        cmocka_unit_test(test_store__upsert_follows_modified),
-        cmocka_unit_test(test_store__find_by_ecosystem_and_normalised_name),
-        cmocka_unit_test(test_store__update_replaces_index_rows_of_a_real_record),
-        cmocka_unit_test(test_store__find_callback_can_stop),
-        cmocka_unit_test(test_store__kev_put_and_get),
-        cmocka_unit_test(test_store__stats_rows),
-        cmocka_unit_test(test_store__rollback_discards_and_commit_keeps),
+        cmocka_unit_test_setup_teardown(test_store__upsert_follows_modified, tmpdb_setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_store__find_by_ecosystem_and_normalised_name, tmpdb_setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_store__update_replaces_index_rows_of_a_real_record, tmpdb_setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_store__find_callback_can_stop, tmpdb_setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_store__kev_put_and_get, tmpdb_setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_store__stats_rows, tmpdb_setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_store__rollback_discards_and_commit_keeps, tmpdb_setup, tmpdb_teardown),
         cmocka_unit_test(test_store__default_path_precedence),
-        cmocka_unit_test(test_store__open_survives_allocation_failures),
-        cmocka_unit_test(test_store__put_survives_allocation_failures),
+        cmocka_unit_test_setup_teardown(test_store__open_survives_allocation_failures, tmpdb_setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_store__put_survives_allocation_failures, tmpdb_setup, tmpdb_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
