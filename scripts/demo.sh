@@ -24,4 +24,19 @@ step "$vt" purl parse 'pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'
 step "$vt" cvss score 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H'
 step "$vt" cvss score 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A'
 step "$vt" grade from-cvss 'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:N'
+
+# Advisory database and SBOM scan, on the shared data kit when it is there.
+data=${VT_DATA_DIR:-$(dirname "$0")/../../shared/data}
+here=$(cd "$(dirname "$0")/.." && pwd)
+if [ -d "$data/osv" ]; then
+    db=$(mktemp -d)/demo.db
+    step "$vt" db import --db "$db" "$data/osv/PyPI/all.zip" "$data/osv/Go/all.zip" \
+        "$data/osv/AlmaLinux/all.zip" "$data/kev/known_exploited_vulnerabilities.json"
+    step "$vt" db stats --db "$db"
+    printf '\n$ %s scan --db %s --format table data/demo/demo-sbom.cdx.json\n' "$vt" "$db"
+    "$vt" scan --db "$db" --format table --fail-on none "$here/data/demo/demo-sbom.cdx.json"
+    rm -rf "$(dirname "$db")"
+else
+    printf '\n(no advisory data at %s: set VT_DATA_DIR to show db import and scan)\n' "$data"
+fi
 printf '\nDone. See README.md for every command; `%s help COMMAND` for details.\n' "$vt"
