@@ -111,4 +111,30 @@ VT_EXTERN int vt_store_stats(vt_store *s, void (*each)(void *ctx, const vt_store
 VT_EXTERN int vt_store_upsert_kev(vt_store *s, const vt_kev_entry *e,
                                   vt_upsert_outcome *outcome, vt_error *err);
 
+/**
+ * The advisories of package `name` in `ecosystem_base`, as
+ * vt_store_find_advisories finds them and in the same (id) order, but as
+ * references only: `each` gets one opaque number per advisory, which
+ * vt_store_read_advisory turns into its text. A scanner that sees the same
+ * advisory under many packages (a distribution advisory names every binary
+ * package) then reads and parses each text once. A reference stays valid
+ * while the store is open; an advisory deleted in between reads as absent.
+ * `each` may return a negative code to stop; it is passed up.
+ * Returns 0, VT_EIO or `each`'s code.
+ */
+VT_EXTERN int vt_store_find_advisory_refs(vt_store *s, const char *ecosystem_base,
+                                          const char *name,
+                                          int (*each)(void *ctx, int64_t ref), void *ctx,
+                                          vt_error *err);
+
+/**
+ * Call `each` with the raw JSON of the advisory `ref` (from
+ * vt_store_find_advisory_refs); the text is valid only during the call.
+ * *found says whether it is still there (when not, `each` is not called).
+ * Returns 0, VT_EIO or `each`'s code.
+ */
+VT_EXTERN int vt_store_read_advisory(vt_store *s, int64_t ref, bool *found,
+                                     int (*each)(void *ctx, const char *raw, size_t len),
+                                     void *ctx, vt_error *err);
+
 #endif

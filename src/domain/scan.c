@@ -26,7 +26,7 @@
 /* An advisory read from the store, parsed, with what every finding needs. */
 typedef struct adv_entry {
     uint64_t hash;
-    unsigned char digest[16]; /* of the stored text, see text_digest */
+    int64_t ref; /* the store's reference, the cache key */
     vt_advisory *adv; /* NULL when the stored text no longer parses */
     vt_scan_cvss *cvss;
     size_t ncvss;
@@ -79,16 +79,6 @@ static uint64_t fnv1a(const char *s, size_t len)
     return h;
 }
 
-/*
- * The cache key of an advisory text: a 128-bit digest of the whole text, two
- * independent multiply-rotate lanes over 8-byte words. Equal digests are
- * taken as equal texts, so the texts need not be kept (a scan of a large SBOM
- * touches 50 MB of them). The same texts come back for every binary package
- * of a distribution advisory, so this runs over far more bytes than are
- * parsed: a cryptographic hash here cost a third of the scan time.
- */
-static uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
-
 static uint64_t mix64(uint64_t h)
 {
     h ^= h >> 33;
@@ -96,34 +86,6 @@ static uint64_t mix64(uint64_t h)
     h ^= h >> 33;
     h *= 0xc4ceb9fe1a85ec53u;
     return h ^ (h >> 33);
-}
-
-static void text_digest(unsigned char out[16], const char *s, size_t len)
-{
-    uint64_t a = 0x9e3779b97f4a7c15u ^ len, b = 0xc2b2ae3d27d4eb4fu + len, w;
-    size_t i;
-
-    for (i = 0; i + 8 <= len; i += 8) {
-        memcpy(&w, s + i, 8);
-        a = rotl64(a ^ w, 29) * 0x9e3779b97f4a7c15u;
-        b = rotl64(b + w, 31) * 0x94d049bb133111ebu;
-    }
-    w = 0;
-    memcpy(&w, s + i, len - i);
-    a = mix64(a ^ w);
-    b = mix64(b + w + a);
-    memcpy(out, &a, 8);
-    memcpy(out + 8, &b, 8);
-}
-
-static uint64_t digest_hash(const unsigned char d[16])
-{
-    uint64_t h = 0;
-    size_t i;
-
-    for (i = 0; i < 8; i++)
-        h = (h << 8) | d[i];
-    return h;
 }
 
 /* Grow an array of `size`-byte items to hold one more. Returns 0 or VT_ENOMEM. */
@@ -343,70 +305,89 @@ static int adv_entry_fill(vt_scan *s, adv_entry *e, const char *raw, size_t len,
 /* ------------------------------------------------------------------------ */
 /* Lookup                                                                   */
 
-typedef struct lookup_ctx {
+typedef struct fill_ctx {
     vt_scan *s;
-    pkg_entry *pkg;
-    size_t cap;
+    adv_entry *e;
     vt_error *err;
-} lookup_ctx;
+} fill_ctx;
 
-/* Called by the store for each advisory text of a package. */
-static int lookup_each(void *ctx, const char *raw, size_t len)
+/* Called by the store with the text of an advisory not seen before. */
+static int fill_each(void *ctx, const char *raw, size_t len)
 {
-    lookup_ctx *c = ctx;
-    vt_scan *s = c->s;
-    unsigned char digest[16];
-    uint64_t h;
-    adv_entry *e = NULL;
-    size_t j, i;
+    fill_ctx *c = ctx;
+
+    return adv_entry_fill(c->s, c->e, raw, len, c->err);
+}
+
+/*
+ * The cache entry of advisory `ref`, read and parsed on first sight: the
+ * same advisory comes back for every binary package of a distribution
+ * advisory, and its text is read and parsed once per scan.
+ */
+static int advisory_get(adv_entry **out, vt_scan *s, int64_t ref, vt_error *err)
+{
+    uint64_t h = mix64((uint64_t)ref);
+    fill_ctx fc;
+    adv_entry *e;
+    bool found = false;
+    size_t j;
     int error;
 
-    text_digest(digest, raw, len);
-    h = digest_hash(digest);
+    *out = NULL;
     if (s->advs.nslots) {
         for (j = (size_t)h & (s->advs.nslots - 1); s->advs.slots[j];
              j = (j + 1) & (s->advs.nslots - 1)) {
-            adv_entry *cand = s->advs.slots[j];
-
-            if (cand->hash == h && memcmp(cand->digest, digest, sizeof(digest)) == 0) {
-                e = cand;
-                break;
+            e = s->advs.slots[j];
+            if (e->ref == ref) {
+                *out = e;
+                return 0;
             }
         }
     }
-    if (!e) {
-        error = table_reserve(&s->advs, adv_hash_of);
-        if (error < 0)
-            return error;
-        error = grow((void **)&s->adv_list, &s->adv_list_cap, s->nadv_list, sizeof(*s->adv_list));
-        if (error < 0)
-            return error;
-        e = vt_arena_alloc(&s->arena, sizeof(*e));
-        if (!e)
-            return VT_ENOMEM;
-        e->hash = h;
-        memcpy(e->digest, digest, sizeof(digest));
-        e->best_score10 = -1;
-        /* Registered before filling, so vt_scan_free frees a half-filled entry. */
-        s->adv_list[s->nadv_list++] = e;
-        for (j = (size_t)h & (s->advs.nslots - 1); s->advs.slots[j];
-             j = (j + 1) & (s->advs.nslots - 1))
-            ;
-        s->advs.slots[j] = e;
-        s->advs.used++;
-        error = adv_entry_fill(s, e, raw, len, c->err);
-        if (error < 0)
-            return error;
-    }
-    if (!e->adv)
-        return 0;
-    for (i = 0; i < c->pkg->nadvs; i++)
-        if (c->pkg->advs[i] == e)
-            return 0;
-    error = grow((void **)&c->pkg->advs, &c->cap, c->pkg->nadvs, sizeof(*c->pkg->advs));
+    error = table_reserve(&s->advs, adv_hash_of);
     if (error < 0)
         return error;
-    c->pkg->advs[c->pkg->nadvs++] = e;
+    error = grow((void **)&s->adv_list, &s->adv_list_cap, s->nadv_list, sizeof(*s->adv_list));
+    if (error < 0)
+        return error;
+    e = vt_arena_alloc(&s->arena, sizeof(*e));
+    if (!e)
+        return VT_ENOMEM;
+    memset(e, 0, sizeof(*e));
+    e->hash = h;
+    e->ref = ref;
+    e->best_score10 = -1;
+    /* Registered before filling, so vt_scan_free frees a half-filled entry. */
+    s->adv_list[s->nadv_list++] = e;
+    for (j = (size_t)h & (s->advs.nslots - 1); s->advs.slots[j];
+         j = (j + 1) & (s->advs.nslots - 1))
+        ;
+    s->advs.slots[j] = e;
+    s->advs.used++;
+    fc.s = s;
+    fc.e = e;
+    fc.err = err;
+    error = vt_store_read_advisory(s->store, ref, &found, fill_each, &fc, err);
+    if (error < 0)
+        return error;
+    *out = e;
+    return 0;
+}
+
+/* The references of one package's advisories, in the store's (id) order. */
+typedef struct refs_ctx {
+    int64_t *refs;
+    size_t n, cap;
+} refs_ctx;
+
+static int refs_each(void *ctx, int64_t ref)
+{
+    refs_ctx *c = ctx;
+    int error = grow((void **)&c->refs, &c->cap, c->n, sizeof(*c->refs));
+
+    if (error < 0)
+        return error;
+    c->refs[c->n++] = ref;
     return 0;
 }
 
@@ -419,9 +400,9 @@ static int lookup_package(pkg_entry **out, vt_scan *s, const char *key, size_t k
                           vt_error *err)
 {
     uint64_t h = fnv1a(key, key_len);
-    lookup_ctx ctx;
+    refs_ctx rc = {NULL, 0, 0};
     pkg_entry *p;
-    size_t j;
+    size_t j, i;
     int error;
 
     *out = NULL;
@@ -451,15 +432,31 @@ static int lookup_package(pkg_entry **out, vt_scan *s, const char *key, size_t k
     s->pkgs.slots[j] = p;
     s->pkgs.used++;
     s->lookups++;
-    ctx.s = s;
-    ctx.pkg = p;
-    ctx.cap = 0;
-    ctx.err = err;
-    error = vt_store_find_advisories(s->store, key, key + strlen(key) + 1, lookup_each, &ctx, err);
+    /* The references are collected first: the texts are read by another
+     * statement, and only for advisories this scan has not parsed yet. */
+    error = vt_store_find_advisory_refs(s->store, key, key + strlen(key) + 1, refs_each, &rc, err);
     if (error < 0)
-        return error;
+        goto out;
+    if (rc.n) {
+        p->advs = vt_malloc(rc.n * sizeof(*p->advs));
+        if (!p->advs) {
+            error = VT_ENOMEM;
+            goto out;
+        }
+    }
+    for (i = 0; i < rc.n; i++) {
+        adv_entry *e;
+
+        error = advisory_get(&e, s, rc.refs[i], err);
+        if (error < 0)
+            goto out;
+        if (e->adv)
+            p->advs[p->nadvs++] = e;
+    }
     *out = p;
-    return 0;
+out:
+    vt_free(rc.refs);
+    return error;
 }
 
 /* ------------------------------------------------------------------------ */

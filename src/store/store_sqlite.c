@@ -45,6 +45,7 @@ enum store_stmt {
     ST_KEV_GET,
     ST_KEV_PUT,
     ST_IMPORT_INSERT,
+    ST_FIND_REFS,
     ST_COUNT
 };
 
@@ -77,6 +78,11 @@ static const char *const store_sql[ST_COUNT] = {
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [ST_IMPORT_INSERT] = "INSERT INTO imports (source, at_ms, imported, updated, unchanged, "
                          "skipped) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    /* Only the id and rid go through the sorter: ordering whole rows by id
+     * would copy every advisory text into a temporary B-tree. */
+    [ST_FIND_REFS] = "SELECT a.rid FROM advisory_packages p JOIN advisories a "
+                     "ON a.rid = p.advisory_rid WHERE p.ecosystem_base = ?1 AND p.name_key = ?2 "
+                     "ORDER BY a.id",
 };
 
 struct vt_store {
@@ -770,6 +776,77 @@ int vt_store_find_advisories(vt_store *s, const char *ecosystem_base, const char
     }
     store_done(st);
     return 0;
+}
+
+int vt_store_find_advisory_refs(vt_store *s, const char *ecosystem_base, const char *name,
+                                int (*each)(void *ctx, int64_t ref), void *ctx, vt_error *err)
+{
+    sqlite3_stmt *st;
+    int error, rc;
+
+    assert(s && ecosystem_base && name && each);
+    error = store_stmt(s, ST_FIND_REFS, &st, err);
+    if (error < 0)
+        return error;
+    if (store_bind_str(st, 1, ecosystem_base) != SQLITE_OK ||
+        store_bind_str(st, 2, name) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        error = each(ctx, sqlite3_column_int64(st, 0));
+        if (error < 0) {
+            store_done(st);
+            return error;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return store_fail(s, err, "finding advisories");
+    }
+    store_done(st);
+    return 0;
+}
+
+int vt_store_read_advisory(vt_store *s, int64_t ref, bool *found,
+                           int (*each)(void *ctx, const char *raw, size_t len), void *ctx,
+                           vt_error *err)
+{
+    sqlite3_stmt *st;
+    const char *raw;
+    size_t len;
+    int error, rc;
+
+    assert(s && found && each);
+    *found = false;
+    error = store_stmt(s, ST_ADV_RAW, &st, err);
+    if (error < 0)
+        return error;
+    if (sqlite3_bind_int64(st, 1, ref) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        store_done(st);
+        return 0;
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return store_fail(s, err, "reading an advisory");
+    }
+    raw = (const char *)sqlite3_column_text(st, 0);
+    len = (size_t)sqlite3_column_bytes(st, 0);
+    if (!raw) {
+        store_done(st);
+        return vt_error_set(err, VT_ENOMEM, 0, "out of memory");
+    }
+    *found = true;
+    error = each(ctx, raw, len);
+    store_done(st);
+    return error;
 }
 
 int vt_store_get_advisory(vt_store *s, const char *id, char **raw, size_t *len, vt_error *err)
