@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vulntrack/json.h"
 
 bool cli_wants_help(int argc, char **argv)
 {
@@ -91,4 +92,93 @@ void cli_put_line(const char *s)
     fputs(s, stdout);
     fputc('\n', stdout);
     fflush(stdout);
+}
+
+int cli_batch_run(const cli_batch *b)
+{
+    vt_buf line = VT_BUF_INIT, answer = VT_BUF_INIT;
+    unsigned long lineno = 0;
+    int status = CLI_EXIT_OK, rc, error;
+
+    while ((rc = cli_read_line(&line, stdin)) > 0) {
+        vt_error err = VT_ERROR_INIT;
+
+        lineno++;
+        vt_buf_clear(&answer);
+        error = b->one(b->ctx, line.ptr, line.len, &answer, &err);
+        if (error == VT_ENOMEM) {
+            status = CLI_EXIT_INTERNAL;
+            break;
+        }
+        if (error < 0) {
+            cli_errorf(b->cmd, "line %lu: %s", lineno, err.msg);
+            vt_buf_clear(&answer);
+            if (b->failed(&answer, err.msg) < 0) {
+                status = CLI_EXIT_INTERNAL;
+                break;
+            }
+            if (status == CLI_EXIT_OK)
+                status = cli_exit_for(error);
+        }
+        cli_put_line(answer.ptr);
+    }
+    vt_buf_dispose(&line);
+    vt_buf_dispose(&answer);
+    if (rc < 0) {
+        if (b->context)
+            cli_errorf(b->cmd, "reading standard input: %s (after line %lu, %s)",
+                       vt_strerror(rc), lineno, b->context);
+        else
+            cli_errorf(b->cmd, "reading standard input: %s (after line %lu)",
+                       vt_strerror(rc), lineno);
+        return CLI_EXIT_INTERNAL;
+    }
+    if (status == CLI_EXIT_INTERNAL)
+        cli_errorf(b->cmd, "line %lu: %s", lineno, vt_strerror(VT_ENOMEM));
+    return status;
+}
+
+/* The JSON answer to a failed batch line: {"error":"msg"}. */
+static int json_error_line(vt_buf *out, const char *msg)
+{
+    cJSON *obj = cJSON_CreateObject();
+    int error = obj ? vt_json_add_str(obj, "error", msg) : VT_ENOMEM;
+
+    if (error >= 0)
+        error = vt_json_print(out, obj);
+    cJSON_Delete(obj);
+    return error;
+}
+
+int cli_run_batch(const char *cmd, cli_line_fn one, void *ctx)
+{
+    cli_batch b = {cmd, NULL, one, json_error_line, ctx};
+
+    return cli_batch_run(&b);
+}
+
+int cli_run_one(const char *cmd, cli_line_fn one, void *ctx, const char *arg)
+{
+    vt_buf answer = VT_BUF_INIT;
+    vt_error err = VT_ERROR_INIT;
+    int error, status = CLI_EXIT_OK;
+
+    error = one(ctx, arg, strlen(arg), &answer, &err);
+    if (error < 0) {
+        cli_errorf(cmd, "%s", err.msg);
+        status = cli_exit_for(error);
+    } else {
+        cli_put_line(answer.ptr);
+    }
+    vt_buf_dispose(&answer);
+    return status;
+}
+
+int cli_finish_output(const char *cmd, int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_errorf(cmd, "writing standard output failed");
+        return CLI_EXIT_INTERNAL;
+    }
+    return status;
 }

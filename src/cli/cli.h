@@ -64,4 +64,50 @@ int cli_read_line(vt_buf *line, FILE *f);
  */
 void cli_put_line(const char *s);
 
+/*
+ * One line of batch work: put the answer for the input line (`line`,
+ * `len`) in `out`, which is empty on entry, and return 0; or return a
+ * negative code with `err` saying what is wrong with the line.
+ */
+typedef int (*cli_line_fn)(void *ctx, const char *line, size_t len, vt_buf *out,
+                           vt_error *err);
+
+/* How a --batch command reads its input and answers each line. */
+typedef struct cli_batch {
+    const char *cmd;     /* command name, for messages on stderr */
+    const char *context; /* NULL, or said after the line number when input cannot be read */
+    cli_line_fn one;     /* the answer for one line */
+    /* The answer line for a line that failed with message `msg`. */
+    int (*failed)(vt_buf *out, const char *msg);
+    void *ctx;           /* passed to `one` */
+} cli_batch;
+
+/*
+ * Answer each line of standard input with one line on standard output, in
+ * order. A line that fails gets the answer `b->failed` makes, and
+ * "vulntrack CMD: line N: message" goes to standard error. Returns the exit
+ * status: CLI_EXIT_OK, the status of the first failed line (see
+ * cli_exit_for), or CLI_EXIT_INTERNAL when input cannot be read or memory
+ * runs out (processing stops there).
+ */
+int cli_batch_run(const cli_batch *b);
+
+/*
+ * cli_batch_run for commands whose answers are JSON lines: a failed line is
+ * answered {"error":"message"}.
+ */
+int cli_run_batch(const char *cmd, cli_line_fn one, void *ctx);
+
+/*
+ * Answer the single argument `arg` with `one`: print the answer line, or
+ * "vulntrack CMD: message" on stderr. Returns the exit status.
+ */
+int cli_run_one(const char *cmd, cli_line_fn one, void *ctx, const char *arg);
+
+/*
+ * Check that standard output was written: returns `status`, or
+ * CLI_EXIT_INTERNAL with a message when flushing it failed.
+ */
+int cli_finish_output(const char *cmd, int status);
+
 #endif

@@ -112,14 +112,15 @@ static int cvss_to_json(vt_buf *out, const vt_cvss *c)
 }
 
 /*
- * Parse one vector and put its JSON line in `out`. On an invalid vector
- * `err` says why and `out` is untouched.
+ * Parse one vector and put its JSON line in `out` (a cli_line_fn; no
+ * context). On an invalid vector `err` says why and `out` is untouched.
  */
-static int describe(vt_buf *out, const char *s, size_t len, vt_error *err)
+static int describe(void *ctx, const char *s, size_t len, vt_buf *out, vt_error *err)
 {
     vt_cvss *c = NULL;
     int error;
 
+    (void)ctx;
     error = vt_cvss_parse(&c, s, len, err);
     if (error >= 0) {
         error = cvss_to_json(out, c);
@@ -130,67 +131,11 @@ static int describe(vt_buf *out, const char *s, size_t len, vt_error *err)
     return error;
 }
 
-static int error_line(const char *msg)
-{
-    vt_buf line = VT_BUF_INIT;
-    cJSON *obj = cJSON_CreateObject();
-    int error = obj ? vt_json_add_str(obj, "error", msg) : VT_ENOMEM;
-
-    if (error >= 0)
-        error = vt_json_print(&line, obj);
-    if (error >= 0)
-        cli_put_line(line.ptr);
-    cJSON_Delete(obj);
-    vt_buf_dispose(&line);
-    return error;
-}
-
-static int score_batch(void)
-{
-    vt_buf line = VT_BUF_INIT, json = VT_BUF_INIT;
-    unsigned long lineno = 0;
-    int status = CLI_EXIT_OK, rc, error;
-
-    while ((rc = cli_read_line(&line, stdin)) > 0) {
-        vt_error err = VT_ERROR_INIT;
-
-        lineno++;
-        vt_buf_clear(&json);
-        error = describe(&json, line.ptr, line.len, &err);
-        if (error == VT_ENOMEM) {
-            status = CLI_EXIT_INTERNAL;
-            break;
-        }
-        if (error < 0) {
-            cli_errorf("cvss", "line %lu: %s", lineno, err.msg);
-            if (error_line(err.msg) < 0) {
-                status = CLI_EXIT_INTERNAL;
-                break;
-            }
-            if (status == CLI_EXIT_OK)
-                status = cli_exit_for(error);
-            continue;
-        }
-        cli_put_line(json.ptr);
-    }
-    vt_buf_dispose(&line);
-    vt_buf_dispose(&json);
-    if (rc < 0) {
-        cli_errorf("cvss", "reading standard input: %s (after line %lu)", vt_strerror(rc), lineno);
-        return CLI_EXIT_INTERNAL;
-    }
-    if (status == CLI_EXIT_INTERNAL)
-        cli_errorf("cvss", "line %lu: %s", lineno, vt_strerror(VT_ENOMEM));
-    return status;
-}
-
 static int run_cvss(int argc, char **argv)
 {
-    vt_buf json = VT_BUF_INIT;
-    vt_error err = VT_ERROR_INIT;
     const char *vector = NULL;
     bool batch = false;
-    int i, error, status;
+    int i, status;
 
     if (argc < 2 || strcmp(argv[1], "score") != 0)
         return cli_usage_error(&cli_cmd_cvss, "expected 'score'");
@@ -208,24 +153,11 @@ static int run_cvss(int argc, char **argv)
     }
     if (batch && vector)
         return cli_usage_error(&cli_cmd_cvss, "give either VECTOR or --batch, not both");
-    if (batch) {
-        status = score_batch();
-    } else if (!vector) {
+    if (batch)
+        status = cli_run_batch("cvss", describe, NULL);
+    else if (!vector)
         return cli_usage_error(&cli_cmd_cvss, "score needs a VECTOR or --batch");
-    } else {
-        error = describe(&json, vector, strlen(vector), &err);
-        if (error < 0) {
-            cli_errorf("cvss", "%s", err.msg);
-            status = cli_exit_for(error);
-        } else {
-            cli_put_line(json.ptr);
-            status = CLI_EXIT_OK;
-        }
-        vt_buf_dispose(&json);
-    }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_errorf("cvss", "writing standard output failed");
-        return CLI_EXIT_INTERNAL;
-    }
-    return status;
+    else
+        status = cli_run_one("cvss", describe, NULL, vector);
+    return cli_finish_output("cvss", status);
 }

@@ -109,15 +109,17 @@ out:
 }
 
 /*
- * Parse one purl and put its JSON line in `out`. On an invalid purl `err`
- * says why and `out` is untouched.
+ * Parse one purl and put its JSON line in `out` (a cli_line_fn; `ctx`
+ * points at the VT_PURL_* flags). On an invalid purl `err` says why and
+ * `out` is untouched.
  */
-static int describe(vt_buf *out, const char *s, size_t len, unsigned flags, vt_error *err)
+static int describe(void *ctx, const char *s, size_t len, vt_buf *out, vt_error *err)
 {
+    const unsigned *flags = ctx;
     vt_purl *p = NULL;
     int error;
 
-    error = vt_purl_parse_ex(&p, s, len, flags, err);
+    error = vt_purl_parse_ex(&p, s, len, *flags, err);
     if (error >= 0) {
         error = purl_to_json(out, p);
         if (error < 0)
@@ -127,68 +129,12 @@ static int describe(vt_buf *out, const char *s, size_t len, unsigned flags, vt_e
     return error;
 }
 
-static int error_line(const char *msg)
-{
-    vt_buf line = VT_BUF_INIT;
-    cJSON *obj = cJSON_CreateObject();
-    int error = obj ? vt_json_add_str(obj, "error", msg) : VT_ENOMEM;
-
-    if (error >= 0)
-        error = vt_json_print(&line, obj);
-    if (error >= 0)
-        cli_put_line(line.ptr);
-    cJSON_Delete(obj);
-    vt_buf_dispose(&line);
-    return error;
-}
-
-static int parse_batch(unsigned flags)
-{
-    vt_buf line = VT_BUF_INIT, json = VT_BUF_INIT;
-    unsigned long lineno = 0;
-    int status = CLI_EXIT_OK, rc, error;
-
-    while ((rc = cli_read_line(&line, stdin)) > 0) {
-        vt_error err = VT_ERROR_INIT;
-
-        lineno++;
-        vt_buf_clear(&json);
-        error = describe(&json, line.ptr, line.len, flags, &err);
-        if (error == VT_ENOMEM) {
-            status = CLI_EXIT_INTERNAL;
-            break;
-        }
-        if (error < 0) {
-            cli_errorf("purl", "line %lu: %s", lineno, err.msg);
-            if (error_line(err.msg) < 0) {
-                status = CLI_EXIT_INTERNAL;
-                break;
-            }
-            if (status == CLI_EXIT_OK)
-                status = cli_exit_for(error);
-            continue;
-        }
-        cli_put_line(json.ptr);
-    }
-    vt_buf_dispose(&line);
-    vt_buf_dispose(&json);
-    if (rc < 0) {
-        cli_errorf("purl", "reading standard input: %s (after line %lu)", vt_strerror(rc), lineno);
-        return CLI_EXIT_INTERNAL;
-    }
-    if (status == CLI_EXIT_INTERNAL)
-        cli_errorf("purl", "line %lu: %s", lineno, vt_strerror(VT_ENOMEM));
-    return status;
-}
-
 static int run_purl(int argc, char **argv)
 {
-    vt_buf json = VT_BUF_INIT;
-    vt_error err = VT_ERROR_INIT;
     const char *purl = NULL;
     unsigned flags = 0;
     bool batch = false;
-    int i, error, status;
+    int i, status;
 
     if (argc < 2 || strcmp(argv[1], "parse") != 0)
         return cli_usage_error(&cli_cmd_purl, "expected 'parse'");
@@ -209,23 +155,10 @@ static int run_purl(int argc, char **argv)
     if (batch && purl)
         return cli_usage_error(&cli_cmd_purl, "give either PURL or --batch, not both");
     if (batch)
-        status = parse_batch(flags);
+        status = cli_run_batch("purl", describe, &flags);
     else if (!purl)
         return cli_usage_error(&cli_cmd_purl, "parse needs a PURL or --batch");
-    else {
-        error = describe(&json, purl, strlen(purl), flags, &err);
-        if (error < 0) {
-            cli_errorf("purl", "%s", err.msg);
-            status = cli_exit_for(error);
-        } else {
-            cli_put_line(json.ptr);
-            status = CLI_EXIT_OK;
-        }
-        vt_buf_dispose(&json);
-    }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_errorf("purl", "writing standard output failed");
-        return CLI_EXIT_INTERNAL;
-    }
-    return status;
+    else
+        status = cli_run_one("purl", describe, &flags, purl);
+    return cli_finish_output("purl", status);
 }

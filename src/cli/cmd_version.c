@@ -38,44 +38,40 @@ static char symbol_for(int cmp)
     return cmp < 0 ? '<' : cmp > 0 ? '>' : '=';
 }
 
+/*
+ * Compare the pair on one 'A<TAB>B' line and put its symbol in `out` (a
+ * cli_line_fn; `ctx` is the scheme).
+ */
+static int compare_line(void *ctx, const char *line, size_t len, vt_buf *out, vt_error *err)
+{
+    const vt_version_scheme *scheme = ctx;
+    const char *tab = memchr(line, '\t', len);
+    size_t alen;
+    int cmp, error;
+
+    if (!tab)
+        return vt_error_set(err, VT_EINVALID, 0, "expected 'A<TAB>B', got '%.*s'",
+                            (int)(len > 128 ? 128 : len), line);
+    alen = (size_t)(tab - line);
+    error = vt_version_compare(&cmp, scheme, line, alen, tab + 1, len - alen - 1, err);
+    if (error < 0)
+        return error;
+    return vt_buf_putc(out, symbol_for(cmp));
+}
+
+/* The answer to a line that cannot be compared. */
+static int failed_line(vt_buf *out, const char *msg)
+{
+    (void)msg;
+    return vt_buf_putc(out, '!');
+}
+
 static int compare_batch(const vt_version_scheme *scheme, const char *eco)
 {
-    vt_buf line = VT_BUF_INIT;
-    unsigned long lineno = 0;
-    int status = CLI_EXIT_OK, rc;
+    /* The scheme is only read; the callback's context is not const. */
+    cli_batch b = {"version", eco, compare_line, failed_line, (void *)scheme};
 
-    while ((rc = cli_read_line(&line, stdin)) > 0) {
-        vt_error err = VT_ERROR_INIT;
-        const char *tab = memchr(line.ptr, '\t', line.len);
-        int cmp, error;
-
-        lineno++;
-        if (!tab) {
-            cli_errorf("version", "line %lu: expected 'A<TAB>B', got '%.*s'",
-                       lineno, (int)(line.len > 128 ? 128 : line.len), line.ptr);
-            cli_put_line("!");
-            status = CLI_EXIT_USAGE;
-            continue;
-        }
-        error = vt_version_compare(&cmp, scheme, line.ptr,
-                                   (size_t)(tab - line.ptr), tab + 1,
-                                   line.len - (size_t)(tab - line.ptr) - 1, &err);
-        if (error < 0) {
-            cli_errorf("version", "line %lu: %s", lineno, err.msg);
-            cli_put_line("!");
-            if (status == CLI_EXIT_OK)
-                status = cli_exit_for(error);
-            continue;
-        }
-        cli_put_line(cmp < 0 ? "<" : cmp > 0 ? ">" : "=");
-    }
-    vt_buf_dispose(&line);
-    if (rc < 0) {
-        cli_errorf("version", "reading standard input: %s (after line %lu, %s)",
-                   vt_strerror(rc), lineno, eco);
-        return CLI_EXIT_INTERNAL;
-    }
-    return status;
+    return cli_batch_run(&b);
 }
 
 static int list_ecosystems(void)
