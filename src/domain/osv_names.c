@@ -17,6 +17,7 @@
 #include "vulntrack/match.h"
 #include "vulntrack/strparse.h"
 #include "osv_names.h"
+#include "semantics/purl_internal.h"
 
 /* True when the part of `ecosystem` before any ':' is exactly `base`. */
 static bool names_ecosystem_is(const char *ecosystem, const char *base)
@@ -26,33 +27,11 @@ static bool names_ecosystem_is(const char *ecosystem, const char *base)
     return strncmp(ecosystem, base, n) == 0 && (ecosystem[n] == '\0' || ecosystem[n] == ':');
 }
 
-/*
- * PEP 503: lower case, and every run of '-', '_' and '.' becomes one '-'.
- * The case folding is ASCII only because PyPI project names are ASCII.
- */
-static int names_put_pep503(vt_buf *out, const char *name)
-{
-    bool in_run = false;
-    int error = 0;
-
-    for (; *name && error >= 0; name++) {
-        if (*name == '-' || *name == '_' || *name == '.') {
-            if (!in_run)
-                error = vt_buf_putc(out, '-');
-            in_run = true;
-            continue;
-        }
-        in_run = false;
-        error = vt_buf_putc(out, (char)vt_to_lower((unsigned char)*name));
-    }
-    return error;
-}
-
 int vt_osv_normalize_name(vt_buf *out, const char *ecosystem, const char *name)
 {
     assert(out && name);
     if (ecosystem && names_ecosystem_is(ecosystem, "PyPI"))
-        return names_put_pep503(out, name);
+        return vt__purl_put_pep503(out, name);
     return vt_buf_puts(out, name);
 }
 

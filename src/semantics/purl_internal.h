@@ -64,7 +64,7 @@ const vt__purl_type *vt__purl_type_find(const char *type);
  * namespace/qualifier requirements, then the fixup. Returns 0, VT_EINVALID or
  * VT_ENOMEM.
  */
-int vt__purl_apply_type_rules(vt_purl *p, vt_error *err);
+int vt__purl_apply_type_rules(vt_purl *p, unsigned flags, vt_error *err);
 
 /* ASCII case folding in place; other bytes are left alone. */
 void vt__purl_ascii_lower(char *s);
@@ -75,5 +75,12 @@ void vt__purl_ascii_upper(char *s);
  * printable ASCII as is, other bytes as \xNN, "..." when cut. Returns `out`.
  */
 const char *vt__purl_quote(char *out, size_t cap, const char *s, size_t len);
+
+/*
+ * Append the PEP 503 normalised form of the PyPI project name `name` to
+ * `out` (also the store's lookup key for PyPI names, see
+ * src/domain/osv_names.c). Returns 0, VT_ENOMEM or VT_ETOOBIG.
+ */
+int vt__purl_put_pep503(vt_buf *out, const char *name);
 
 #endif

@@ -262,8 +262,9 @@ static int put_release(vt_buf *eco, unsigned rule, const char *distro)
 
 /*
  * PEP 503: lower-case, and every run of '-', '_' and '.' becomes one '-'.
+ * The case folding is ASCII only because PyPI project names are ASCII.
  */
-static int put_pep503(vt_buf *out, const char *name)
+int vt__purl_put_pep503(vt_buf *out, const char *name)
 {
     bool in_run = false;
     int error = 0;
@@ -297,7 +298,7 @@ static int put_name(vt_buf *out, unsigned rule, const vt_purl *p)
         error = vt_buf_printf(out, "%s.", p->ns);
         break;
     case NAME_PEP503:
-        return put_pep503(out, p->name);
+        return vt__purl_put_pep503(out, p->name);
     default:
         break;
     }
