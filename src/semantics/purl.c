@@ -388,7 +388,7 @@ static int compare_qualifiers(const void *a, const void *b)
  * Sort the qualifiers by key (the canonical order) and refuse duplicates,
  * then apply the type's rules. The last step of both parse and build.
  */
-static int finish(vt_purl *p, vt_error *err)
+static int finish(vt_purl *p, unsigned flags, vt_error *err)
 {
     char shown[QUOTE_MAX];
     size_t i;
@@ -400,7 +400,7 @@ static int finish(vt_purl *p, vt_error *err)
             return vt_error_set(
                 err, VT_EINVALID, 0, "duplicate qualifier key '%s'",
                 vt__purl_quote(shown, sizeof(shown), p->quals[i].key, strlen(p->quals[i].key)));
-    return vt__purl_apply_type_rules(p, err);
+    return vt__purl_apply_type_rules(p, flags, err);
 }
 
 /*
@@ -648,7 +648,7 @@ int vt_purl_parse_ex(vt_purl **out, const char *s, size_t len, unsigned flags, v
         if (error < 0)
             goto out;
     }
-    error = finish(p, err);
+    error = finish(p, flags, err);
 out:
     vt_buf_dispose(&tmp);
     if (error < 0) {
@@ -746,7 +746,7 @@ int vt_purl_build(vt_purl **out, const vt_purl_parts *parts, vt_error *err)
     error = build_segments(&p->subpath, parts->subpath, true, "subpath", err);
     if (error < 0)
         goto out;
-    error = finish(p, err);
+    error = finish(p, parts->flags, err);
 out:
     if (error < 0) {
         vt_purl_free(p);

@@ -273,14 +273,21 @@ static size_t count_segments(const char *s)
     return n;
 }
 
-int vt__purl_apply_type_rules(vt_purl *p, vt_error *err)
+int vt__purl_apply_type_rules(vt_purl *p, unsigned flags, vt_error *err)
 {
     const vt__purl_type *r = p->rule;
     char shown[QUOTE_MAX];
 
     if (!r)
         return 0;
-    if (r->ns_req == VT__PURL_REQUIRED && !p->ns)
+    /*
+     * Go module paths with one element (tailscale.com, gitea.dev) have no
+     * namespace to give, and syft and osv.dev write such purls; lenient mode
+     * reads them as the module path in the name. Strict mode keeps the type
+     * definition's rule.
+     */
+    if (r->ns_req == VT__PURL_REQUIRED && !p->ns &&
+        !(strcmp(r->type, "golang") == 0 && !(flags & VT_PURL_STRICT)))
         return vt_error_set(err, VT_EINVALID, 0, "type '%s' requires a namespace", r->type);
     if (r->ns_req == VT__PURL_PROHIBITED && p->ns)
         return vt_error_set(err, VT_EINVALID, 0,

@@ -753,6 +753,27 @@ static void test_purl__osv_mapping(void **state)
  * through: each failure must be VT_ENOMEM with *out NULL, and leak nothing
  * (the sanitizer build's leak checker watches the process).
  */
+/* One-element Go module paths: read in lenient mode, refused in strict mode. */
+static void test_purl__golang_module_without_namespace(void **state)
+{
+    const char *s = "pkg:golang/tailscale.com@v1.34.0";
+    vt_purl *p = NULL;
+    vt_error err = VT_ERROR_INIT;
+
+    (void)state;
+    assert_int_equal(vt_purl_parse(&p, s, strlen(s), &err), 0);
+    assert_null(vt_purl_namespace(p));
+    assert_string_equal(vt_purl_name(p), "tailscale.com");
+    vt_purl_free(p);
+    p = NULL;
+    assert_int_equal(vt_purl_parse_ex(&p, s, strlen(s), VT_PURL_STRICT, &err), VT_EINVALID);
+    assert_null(p);
+    assert_string_equal(err.msg, "type 'golang' requires a namespace");
+    s = "pkg:maven/log4j@1.2";
+    assert_int_equal(vt_purl_parse(&p, s, strlen(s), &err), VT_EINVALID);
+    assert_string_equal(err.msg, "type 'maven' requires a namespace");
+}
+
 static void test_purl__allocation_failures(void **state)
 {
     static const char *const inputs[] = {
@@ -829,6 +850,7 @@ int main(void)
         cmocka_unit_test(test_purl__getters),
         cmocka_unit_test(test_purl__build),
         cmocka_unit_test(test_purl__osv_mapping),
+        cmocka_unit_test(test_purl__golang_module_without_namespace),
         cmocka_unit_test(test_purl__allocation_failures),
     };
 
