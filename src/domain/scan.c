@@ -19,6 +19,7 @@
 #include "vulntrack/osv.h"
 #include "vulntrack/purl.h"
 #include "vulntrack/scan.h"
+#include "osv_names.h"
 
 /* ------------------------------------------------------------------------ */
 /* Caches                                                                   */
@@ -35,12 +36,24 @@ typedef struct adv_entry {
     const vt_scan_kev *kev;
 } adv_entry;
 
+/*
+ * One advisory of a package, with its affected entries for that package
+ * alone: the matcher skips entries of other packages anyway, and an
+ * AlmaLinux advisory has one per binary package, so without this every
+ * component would walk dozens of entries per advisory.
+ */
+typedef struct pkg_adv {
+    adv_entry *e;
+    const vt_osv_affected *affected; /* into e->adv's entries, or a copy */
+    size_t naffected;
+} pkg_adv;
+
 /* The advisories of one (ecosystem base, normalised name). */
 typedef struct pkg_entry {
     uint64_t hash;
     const char *key; /* "ecosystem\0name", key_len bytes */
     size_t key_len;
-    adv_entry **advs;
+    pkg_adv *advs;
     size_t nadvs;
 } pkg_entry;
 
@@ -262,33 +275,174 @@ static int find_kev(vt_scan *s, adv_entry *e, vt_error *err)
     return 0;
 }
 
+/* An arena copy of `src` (NULL stays NULL) in *out. Returns 0 or VT_ENOMEM. */
+static int dup_str(vt_arena *a, const char **out, const char *src)
+{
+    *out = NULL;
+    if (!src)
+        return 0;
+    *out = vt_arena_strdup(a, src);
+    return *out ? 0 : VT_ENOMEM;
+}
+
+/*
+ * An arena copy of what the matcher reads of an affected entry: package
+ * ecosystem and name, ranges with their events, and versions. The JSON
+ * blobs, purl and repository are left out. `prev` is the previous copy, whose
+ * ecosystem string is shared when equal (a distribution advisory repeats
+ * "AlmaLinux:8" for every binary package).
+ */
+static int copy_affected(vt_arena *ar, vt_osv_affected *dst, const vt_osv_affected *src,
+                         const vt_osv_affected *prev)
+{
+    vt_osv_range *ranges = NULL;
+    const char **versions = NULL;
+    size_t i, j;
+    int error = 0;
+
+    memset(dst, 0, sizeof(*dst));
+    if (prev && prev->ecosystem && src->ecosystem && strcmp(prev->ecosystem, src->ecosystem) == 0)
+        dst->ecosystem = prev->ecosystem;
+    else
+        error = dup_str(ar, &dst->ecosystem, src->ecosystem);
+    if (error >= 0)
+        error = dup_str(ar, &dst->name, src->name);
+    if (error < 0)
+        return error;
+    if (src->nranges) {
+        ranges = vt_arena_alloc(ar, src->nranges * sizeof(*ranges));
+        if (!ranges)
+            return VT_ENOMEM;
+    }
+    for (i = 0; i < src->nranges; i++) {
+        const vt_osv_range *r = &src->ranges[i];
+        vt_osv_event *events = NULL;
+
+        ranges[i].type = r->type;
+        if (r->nevents) {
+            events = vt_arena_alloc(ar, r->nevents * sizeof(*events));
+            if (!events)
+                return VT_ENOMEM;
+        }
+        for (j = 0; j < r->nevents; j++) {
+            events[j].kind = r->events[j].kind;
+            error = dup_str(ar, &events[j].value, r->events[j].value);
+            if (error < 0)
+                return error;
+        }
+        ranges[i].events = events;
+        ranges[i].nevents = r->nevents;
+    }
+    dst->ranges = ranges;
+    dst->nranges = src->nranges;
+    if (src->nversions) {
+        versions = vt_arena_alloc(ar, src->nversions * sizeof(*versions));
+        if (!versions)
+            return VT_ENOMEM;
+    }
+    for (i = 0; i < src->nversions; i++) {
+        error = dup_str(ar, &versions[i], src->versions[i]);
+        if (error < 0)
+            return error;
+    }
+    dst->versions = versions;
+    dst->nversions = src->nversions;
+    return 0;
+}
+
+/*
+ * The part of a parsed advisory a scan keeps, in the scan's arena: what
+ * findings print (id, aliases, summary) and what the matcher reads
+ * (withdrawn, affected entries). The full model, with details, references
+ * and JSON blobs, is freed right after: a scan of a large SBOM touches most
+ * of the database, and keeping every parse was most of its memory.
+ */
+static int compact_advisory(vt_arena *ar, vt_advisory **out, const vt_advisory *full)
+{
+    vt_advisory *c = vt_arena_alloc(ar, sizeof(*c));
+    vt_osv_affected *aff = NULL;
+    const char **aliases = NULL;
+    size_t i;
+    int error;
+
+    *out = NULL;
+    if (!c)
+        return VT_ENOMEM;
+    error = dup_str(ar, &c->id, full->id);
+    if (error >= 0)
+        error = dup_str(ar, &c->summary, full->summary);
+    if (error >= 0)
+        error = dup_str(ar, &c->withdrawn, full->withdrawn);
+    if (error < 0)
+        return error;
+    c->modified_ms = full->modified_ms;
+    if (full->naliases) {
+        aliases = vt_arena_alloc(ar, full->naliases * sizeof(*aliases));
+        if (!aliases)
+            return VT_ENOMEM;
+    }
+    for (i = 0; i < full->naliases; i++) {
+        error = dup_str(ar, &aliases[i], full->aliases[i]);
+        if (error < 0)
+            return error;
+    }
+    c->aliases = aliases;
+    c->naliases = full->naliases;
+    if (full->naffected) {
+        aff = vt_arena_alloc(ar, full->naffected * sizeof(*aff));
+        if (!aff)
+            return VT_ENOMEM;
+    }
+    for (i = 0; i < full->naffected; i++) {
+        error = copy_affected(ar, &aff[i], &full->affected[i], i ? &aff[i - 1] : NULL);
+        if (error < 0)
+            return error;
+    }
+    c->affected = aff;
+    c->naffected = full->naffected;
+    *out = c;
+    return 0;
+}
+
 /* Parse the advisory and compute its CVSS list, grade and KEV entry. */
 static int adv_entry_fill(vt_scan *s, adv_entry *e, const char *raw, size_t len, vt_error *err)
 {
+    vt_advisory *full = NULL;
     size_t i, cap = 0;
     int error;
 
     /* The store only holds records that parsed when imported; one that
      * does not parse now (a newer reader is stricter) is left out rather
      * than failing the scan. VT_ENOMEM still fails it. */
-    error = vt_osv_parse(&e->adv, raw, len, NULL);
+    error = vt_osv_parse(&full, raw, len, NULL);
     if (error == VT_ENOMEM)
         return error;
     if (error < 0) {
         e->adv = NULL;
         return 0;
     }
-    for (i = 0; i < e->adv->nseverity; i++) {
-        error = add_cvss(e, &cap, e->adv->severity[i].type, e->adv->severity[i].score);
+    for (i = 0; i < full->nseverity; i++) {
+        const char *score = full->severity[i].score;
+        const char *copy = NULL;
+
+        /* The vector outlives the parse: it is copied, if it is one. */
+        if (full->severity[i].type && score && strncmp(full->severity[i].type, "CVSS_", 5) == 0) {
+            copy = vt_arena_strdup(&s->arena, score);
+            if (!copy) {
+                error = VT_ENOMEM;
+                goto out;
+            }
+        }
+        error = add_cvss(e, &cap, full->severity[i].type, copy);
         if (error < 0)
-            return error;
+            goto out;
     }
-    for (i = 0; i < e->adv->naffected; i++) {
-        if (!e->adv->affected[i].severity_json)
+    for (i = 0; i < full->naffected; i++) {
+        if (!full->affected[i].severity_json)
             continue;
-        error = add_affected_cvss(s, e, &cap, e->adv->affected[i].severity_json);
+        error = add_affected_cvss(s, e, &cap, full->affected[i].severity_json);
         if (error < 0)
-            return error;
+            goto out;
     }
     e->best_score10 = -1;
     for (i = 0; i < e->ncvss; i++)
@@ -299,7 +453,13 @@ static int adv_entry_fill(vt_scan *s, adv_entry *e, const char *raw, size_t len,
         vt_grade_from_cvss_score(&e->grade, e->best_score10 / 10.0);
     else
         e->grade.note = "no CVSS vector in the advisory";
-    return find_kev(s, e, err);
+    error = compact_advisory(&s->arena, &e->adv, full);
+    if (error < 0)
+        goto out;
+    error = find_kev(s, e, err);
+out:
+    vt_advisory_free(full);
+    return error;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -392,6 +552,46 @@ static int refs_each(void *ctx, int64_t ref)
 }
 
 /*
+ * The entries of e's advisory that name package `name` (as the matcher
+ * compares names in `ecosystem_base`), in their order: a run of the
+ * advisory's own array when they are adjacent, else an arena copy.
+ */
+static int pkg_adv_init(pkg_adv *out, vt_scan *s, adv_entry *e, const char *ecosystem_base,
+                        const char *name)
+{
+    const vt_advisory *a = e->adv;
+    vt_osv_affected *copy;
+    size_t i, first = 0, last = 0, n = 0;
+
+    out->e = e;
+    out->affected = NULL;
+    out->naffected = 0;
+    for (i = 0; i < a->naffected; i++) {
+        if (!a->affected[i].name || !vt__osv_name_eq(ecosystem_base, a->affected[i].name, name))
+            continue;
+        if (n == 0)
+            first = i;
+        last = i;
+        n++;
+    }
+    if (n == 0)
+        return 0;
+    if (last - first + 1 == n) {
+        out->affected = a->affected + first;
+        out->naffected = n;
+        return 0;
+    }
+    copy = vt_arena_alloc(&s->arena, n * sizeof(*copy));
+    if (!copy)
+        return VT_ENOMEM;
+    out->affected = copy;
+    for (i = first; i <= last; i++)
+        if (a->affected[i].name && vt__osv_name_eq(ecosystem_base, a->affected[i].name, name))
+            copy[out->naffected++] = a->affected[i];
+    return 0;
+}
+
+/*
  * The advisories for `key` ("ecosystem base\0name"), from the cache or the
  * store. The package's advisory array lives in vt_malloc memory owned by the
  * entry (freed in vt_scan_free).
@@ -450,8 +650,12 @@ static int lookup_package(pkg_entry **out, vt_scan *s, const char *key, size_t k
         error = advisory_get(&e, s, rc.refs[i], err);
         if (error < 0)
             goto out;
-        if (e->adv)
-            p->advs[p->nadvs++] = e;
+        if (!e->adv)
+            continue;
+        error = pkg_adv_init(&p->advs[p->nadvs], s, e, key, key + strlen(key) + 1);
+        if (error < 0)
+            goto out;
+        p->nadvs++;
     }
     *out = p;
 out:
@@ -483,7 +687,6 @@ void vt_scan_free(vt_scan *s)
     if (!s)
         return;
     for (i = 0; i < s->nadv_list; i++) {
-        vt_advisory_free(s->adv_list[i]->adv);
         vt_free(s->adv_list[i]->cvss);
     }
     for (i = 0; i < s->pkgs.nslots; i++)
@@ -705,15 +908,21 @@ static int scan_component(vt_scan *s, size_t sbom_index, size_t comp_index,
     for (i = 0; i < pkg->nadvs; i++) {
         vt_match_result m = VT_MATCH_RESULT_INIT;
         vt_match_query q;
+        vt_advisory view;
 
         q.ecosystem = w->eco.ptr;
         q.name = w->key.ptr + strlen(w->key.ptr) + 1;
         q.version = version;
         vt_error_clear(&perr);
-        error = vt_match_advisory(&m, pkg->advs[i]->adv, &q, &perr);
+        /* The advisory as the matcher sees it for this package: only
+         * `withdrawn` and the entries naming the package are read. */
+        view = *pkg->advs[i].e->adv;
+        view.affected = pkg->advs[i].affected;
+        view.naffected = pkg->advs[i].naffected;
+        error = vt_match_advisory(&m, &view, &q, &perr);
         if (error >= 0 && m.affected)
             error = add_finding(s, sbom_index, comp_index, &cc, c, version, w->eco.ptr,
-                                pkg->advs[i], &m);
+                                pkg->advs[i].e, &m);
         vt_match_result_dispose(&m);
         if (error == VT_ENOMEM)
             goto out;
