@@ -10,76 +10,24 @@
  * version written oddly in an advisory still orders. The deprecated "-tag"
  * suffixes are refused, as Cabal refuses them. Comparing never allocates.
  */
-#include <string.h>
-
-#include "vulntrack/strparse.h"
 #include "version_scheme.h"
 
-/* Check s[0..len); returns NULL or the reason it is not a Hackage version. */
-static const char *hackage_check(const char *s, size_t len)
-{
-    size_t i;
-
-    if (len == 0)
-        return "empty version";
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (vt_is_digit(c))
-            continue;
-        if (c != '.')
-            return "may hold only digits separated by '.'";
-        if (i == 0 || i + 1 == len || s[i + 1] == '.')
-            return "has an empty number (a '.' at an end, or two in a row)";
-    }
-    return NULL;
-}
-
-/* Both strings are checked: digit runs separated by single dots. */
-static int hackage_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-    size_t i = 0, j = 0;
-
-    while (i < alen && j < blen) {
-        size_t ie = i, je = j;
-        int c;
-
-        while (ie < alen && vt_is_digit((unsigned char)a[ie]))
-            ie++;
-        while (je < blen && vt_is_digit((unsigned char)b[je]))
-            je++;
-        c = vt_digits_cmp(a + i, ie - i, b + j, je - j);
-        if (c != 0)
-            return c < 0 ? -1 : 1;
-        /* Step over the dot; past the end means the list has ended. */
-        i = ie + 1;
-        j = je + 1;
-    }
-    if (i < alen)
-        return 1;
-    if (j < blen)
-        return -1;
-    return 0;
-}
+static const vt__numlist hackage_list = {
+    "Hackage",
+    ".",
+    "may hold only digits separated by '.'",
+    "has an empty number (a '.' at an end, or two in a row)",
+};
 
 static int hackage_compare(int *out, const char *a, size_t alen, const char *b,
                            size_t blen, vt_error *err)
 {
-    const char *why;
-
-    why = hackage_check(a, alen);
-    if (why)
-        return vt__version_invalid(err, "Hackage", 0, a, alen, why);
-    why = hackage_check(b, blen);
-    if (why)
-        return vt__version_invalid(err, "Hackage", 1, b, blen, why);
-    *out = hackage_cmp(a, alen, b, blen);
-    return 0;
+    return vt__numlist_compare(out, &hackage_list, a, alen, b, blen, err);
 }
 
 static bool hackage_is_valid(const char *s, size_t len)
 {
-    return hackage_check(s, len) == NULL;
+    return vt__numlist_is_valid(&hackage_list, s, len);
 }
 
 const vt_version_scheme vt__scheme_hackage = {"hackage", hackage_compare,

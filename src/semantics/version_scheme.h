@@ -36,4 +36,20 @@ extern const vt_version_scheme vt__scheme_hackage;
 int vt__version_invalid(vt_error *err, const char *scheme, int which,
                         const char *s, size_t len, const char *why);
 
+/*
+ * A scheme whose versions are non-negative integers separated by single
+ * bytes from `seps` (version_numlist.c): CRAN and Hackage.
+ */
+typedef struct vt__numlist {
+    const char *scheme;    /* the name in messages ("CRAN") */
+    const char *seps;      /* the separator bytes */
+    const char *why_byte;  /* message for a byte that is neither digit nor separator */
+    const char *why_empty; /* message for a separator at an end or two in a row */
+} vt__numlist;
+
+/* The vt_version_scheme compare and is_valid of a number-list scheme. */
+int vt__numlist_compare(int *out, const vt__numlist *nl, const char *a, size_t alen,
+                        const char *b, size_t blen, vt_error *err);
+bool vt__numlist_is_valid(const vt__numlist *nl, const char *s, size_t len);
+
 #endif
