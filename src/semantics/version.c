@@ -125,3 +125,18 @@ int vt__version_invalid(vt_error *err, const char *scheme, int which,
                         "invalid %s version '%.*s': %s", scheme,
                         (int)(len > 128 ? 128 : len), s, why);
 }
+
+const char *vt__version_text_problem(const char *s, size_t len)
+{
+    size_t i;
+
+    if (len == 0)
+        return "empty version";
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c <= 0x20 || c == 0x7f)
+            return "contains a space or control character";
+    }
+    return NULL;
+}

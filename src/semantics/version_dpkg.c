@@ -63,21 +63,16 @@ static bool dpkg_revision_char(int c)
  */
 static const char *dpkg_parse(struct dpkg_version *v, const char *s, size_t len)
 {
-    const char *colon, *rest;
+    const char *colon, *rest, *why;
     size_t rest_len, i, hyphen;
 
     v->epoch = "";
     v->epoch_len = 0;
     v->revision = "";
     v->revision_len = 0;
-    if (len == 0)
-        return "empty version";
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (c <= 0x20 || c == 0x7f)
-            return "contains a space or control character";
-    }
+    why = vt__version_text_problem(s, len);
+    if (why)
+        return why;
     rest = s;
     rest_len = len;
     colon = memchr(s, ':', len);

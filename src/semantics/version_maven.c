@@ -340,31 +340,16 @@ static int maven_order(const char *a, size_t alen, const char *b, size_t blen)
  * ComparableVersion accepts any string; vulntrack refuses only what cannot
  * be a version field at all: nothing, or text with spaces or control bytes.
  */
-static const char *maven_problem(const char *s, size_t len)
-{
-    size_t i;
-
-    if (len == 0)
-        return "empty version";
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (c <= 0x20 || c == 0x7f)
-            return "contains a space or control character";
-    }
-    return NULL;
-}
-
 static int maven_compare(int *out, const char *a, size_t alen, const char *b, size_t blen,
                          vt_error *err)
 {
     const char *why;
 
     *out = 0;
-    why = maven_problem(a, alen);
+    why = vt__version_text_problem(a, alen);
     if (why)
         return vt__version_invalid(err, "maven", 0, a, alen, why);
-    why = maven_problem(b, blen);
+    why = vt__version_text_problem(b, blen);
     if (why)
         return vt__version_invalid(err, "maven", 1, b, blen, why);
     *out = maven_order(a, alen, b, blen);
@@ -373,7 +358,7 @@ static int maven_compare(int *out, const char *a, size_t alen, const char *b, si
 
 static bool maven_is_valid(const char *s, size_t len)
 {
-    return maven_problem(s, len) == NULL;
+    return vt__version_text_problem(s, len) == NULL;
 }
 
 const vt_version_scheme vt__scheme_maven = {"maven", maven_compare, maven_is_valid};

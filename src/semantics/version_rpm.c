@@ -46,16 +46,12 @@ struct rpm_evr {
 /* Split s[0..len); returns NULL or the reason it is not an RPM label. */
 static const char *rpm_parse(struct rpm_evr *v, const char *s, size_t len)
 {
-    size_t i, digits, start, hyphen;
+    const char *why;
+    size_t digits, start, hyphen;
 
-    if (len == 0)
-        return "empty version";
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (c <= 0x20 || c == 0x7f)
-            return "contains a space or control character";
-    }
+    why = vt__version_text_problem(s, len);
+    if (why)
+        return why;
     for (digits = 0; digits < len && vt_is_digit((unsigned char)s[digits]); digits++)
         ;
     v->epoch = "0";

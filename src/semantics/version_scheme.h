@@ -37,6 +37,13 @@ int vt__version_invalid(vt_error *err, const char *scheme, int which,
                         const char *s, size_t len, const char *why);
 
 /*
+ * The check that the schemes accepting almost any text share: returns NULL,
+ * or why s[0..len) cannot be a version field at all (it is empty, or holds
+ * a space or a control byte).
+ */
+const char *vt__version_text_problem(const char *s, size_t len);
+
+/*
  * A scheme whose versions are non-negative integers separated by single
  * bytes from `seps` (version_numlist.c): CRAN and Hackage.
  */
