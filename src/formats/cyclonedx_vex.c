@@ -189,13 +189,7 @@ static int vulnerability_json(cJSON *vulns, const vt_scan_report *r, const vt__s
         error = analysis ? vt_json_add_str(analysis, "state", "in_triage") : VT_ENOMEM;
         vt_buf_clear(&text);
         if (error >= 0)
-            error = vt_buf_puts(&text, "Reported by vulntrack scan, not yet assessed:");
-        for (i = 0; error >= 0 && i < g->n; i++) {
-            const vt_finding *e = &r->findings[g->members[i]];
-
-            error = vt_buf_printf(&text, "%s %s@%s (%s)", i ? ";" : "",
-                                  e->name ? e->name : e->purl, e->version, e->matched_because);
-        }
+            error = vt__scan_triage_note(&text, r, g);
         if (error >= 0)
             error = vt_json_add_str(analysis, "detail", text.ptr);
         if (error >= 0)
@@ -366,9 +360,8 @@ int vt_scan_write_cyclonedx_vex(vt_buf *out, const vt_scan_report *r,
                                 const vt_scan_write_options *opts)
 {
     vt__scan_groups g;
-    cJSON *root = NULL, *vulns = NULL;
+    cJSON *root = NULL;
     vt_buf serial = VT_BUF_INIT;
-    size_t i;
     int error;
 
     error = vt__scan_groups_init(&g, r);
@@ -381,9 +374,7 @@ int vt_scan_write_cyclonedx_vex(vt_buf *out, const vt_scan_report *r,
     if (error >= 0)
         error = vt_json_add_str(root, "specVersion", "1.5");
     if (error >= 0)
-        error = vt_buf_puts(&serial, "urn:uuid:");
-    if (error >= 0)
-        error = vt__scan_document_id(&serial, r, "cyclonedx-vex", opts ? opts->now_ms : 0);
+        error = vt__scan_document_urn(&serial, r, "cyclonedx-vex", opts);
     if (error >= 0)
         error = vt_json_add_str(root, "serialNumber", serial.ptr);
     if (error >= 0)
@@ -392,20 +383,10 @@ int vt_scan_write_cyclonedx_vex(vt_buf *out, const vt_scan_report *r,
         error = metadata_json(root, opts);
     if (error >= 0)
         error = components_json(root, r);
-    if (error >= 0) {
-        vulns = cJSON_CreateArray();
-        error = vulns ? 0 : VT_ENOMEM;
-        for (i = 0; error >= 0 && i < g.ngroups; i++)
-            error = vulnerability_json(vulns, r, &g.groups[i]);
-        if (error >= 0)
-            error = vt_json_add_take(root, "vulnerabilities", vulns);
-        else
-            cJSON_Delete(vulns);
-    }
     if (error >= 0)
-        error = vt_json_print(out, root);
+        error = vt__scan_add_group_array(root, "vulnerabilities", r, &g, vulnerability_json);
     if (error >= 0)
-        error = vt_buf_putc(out, '\n');
+        error = vt__scan_print_document(out, root);
     cJSON_Delete(root);
     vt_buf_dispose(&serial);
     vt__scan_groups_dispose(&g);

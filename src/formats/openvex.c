@@ -78,13 +78,7 @@ static int statement_json(cJSON *statements, const vt_scan_report *r, const vt__
     if (error >= 0)
         error = vt_json_add_str(st, "status", "under_investigation");
     if (error >= 0)
-        error = vt_buf_puts(&notes, "Reported by vulntrack scan, not yet assessed:");
-    for (i = 0; error >= 0 && i < g->n; i++) {
-        const vt_finding *e = &r->findings[g->members[i]];
-
-        error = vt_buf_printf(&notes, "%s %s@%s (%s)", i ? ";" : "", e->name ? e->name : e->purl,
-                              e->version, e->matched_because);
-    }
+        error = vt__scan_triage_note(&notes, r, g);
     if (error >= 0)
         error = vt_json_add_str(st, "status_notes", notes.ptr);
     vt_buf_dispose(&notes);
@@ -98,9 +92,8 @@ static int statement_json(cJSON *statements, const vt_scan_report *r, const vt__
 int vt_scan_write_openvex(vt_buf *out, const vt_scan_report *r, const vt_scan_write_options *opts)
 {
     vt__scan_groups g;
-    cJSON *root = NULL, *statements = NULL;
+    cJSON *root = NULL;
     vt_buf id = VT_BUF_INIT, ts = VT_BUF_INIT, tooling = VT_BUF_INIT;
-    size_t i;
     int error;
 
     error = vt__scan_groups_init(&g, r);
@@ -111,9 +104,7 @@ int vt_scan_write_openvex(vt_buf *out, const vt_scan_report *r, const vt_scan_wr
     if (error >= 0)
         error = vt_json_add_str(root, "@context", OPENVEX_CONTEXT);
     if (error >= 0)
-        error = vt_buf_puts(&id, "urn:uuid:");
-    if (error >= 0)
-        error = vt__scan_document_id(&id, r, "openvex", opts ? opts->now_ms : 0);
+        error = vt__scan_document_urn(&id, r, "openvex", opts);
     if (error >= 0)
         error = vt_json_add_str(root, "@id", id.ptr);
     if (error >= 0)
@@ -128,20 +119,10 @@ int vt_scan_write_openvex(vt_buf *out, const vt_scan_report *r, const vt_scan_wr
         error = vt_buf_printf(&tooling, "vulntrack %s", vt__scan_tool_version(opts));
     if (error >= 0)
         error = vt_json_add_str(root, "tooling", tooling.ptr);
-    if (error >= 0) {
-        statements = cJSON_CreateArray();
-        error = statements ? 0 : VT_ENOMEM;
-        for (i = 0; error >= 0 && i < g.ngroups; i++)
-            error = statement_json(statements, r, &g.groups[i]);
-        if (error >= 0)
-            error = vt_json_add_take(root, "statements", statements);
-        else
-            cJSON_Delete(statements);
-    }
     if (error >= 0)
-        error = vt_json_print(out, root);
+        error = vt__scan_add_group_array(root, "statements", r, &g, statement_json);
     if (error >= 0)
-        error = vt_buf_putc(out, '\n');
+        error = vt__scan_print_document(out, root);
     cJSON_Delete(root);
     vt_buf_dispose(&id);
     vt_buf_dispose(&ts);

@@ -1,6 +1,7 @@
 /*
- * scan_common.c - small pieces the scan report writers share: timestamps and
- * document ids.
+ * scan_common.c - small pieces the scan report writers share: timestamps,
+ * document ids, grouping by advisory, and the parts of a VEX document that
+ * CycloneDX VEX and OpenVEX write alike.
  */
 #include <sodium.h>
 #include <time.h>
@@ -191,5 +192,55 @@ int vt__scan_document_id(vt_buf *out, const vt_scan_report *r, const char *kind,
     if (error >= 0)
         error = vt_scan_uuid(out, seed.ptr, seed.len);
     vt_buf_dispose(&seed);
+    return error;
+}
+
+int vt__scan_document_urn(vt_buf *out, const vt_scan_report *r, const char *kind,
+                          const vt_scan_write_options *opts)
+{
+    int error = vt_buf_puts(out, "urn:uuid:");
+
+    if (error >= 0)
+        error = vt__scan_document_id(out, r, kind, opts ? opts->now_ms : 0);
+    return error;
+}
+
+int vt__scan_triage_note(vt_buf *out, const vt_scan_report *r, const vt__scan_group *g)
+{
+    size_t i;
+    int error;
+
+    error = vt_buf_puts(out, "Reported by vulntrack scan, not yet assessed:");
+    for (i = 0; error >= 0 && i < g->n; i++) {
+        const vt_finding *e = &r->findings[g->members[i]];
+
+        error = vt_buf_printf(out, "%s %s@%s (%s)", i ? ";" : "", e->name ? e->name : e->purl,
+                              e->version, e->matched_because);
+    }
+    return error;
+}
+
+int vt__scan_add_group_array(cJSON *root, const char *key, const vt_scan_report *r,
+                             const vt__scan_groups *g, vt__scan_group_fn one)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+    int error = arr ? 0 : VT_ENOMEM;
+
+    for (i = 0; error >= 0 && i < g->ngroups; i++)
+        error = one(arr, r, &g->groups[i]);
+    if (error < 0) {
+        cJSON_Delete(arr);
+        return error;
+    }
+    return vt_json_add_take(root, key, arr);
+}
+
+int vt__scan_print_document(vt_buf *out, const cJSON *root)
+{
+    int error = vt_json_print(out, root);
+
+    if (error >= 0)
+        error = vt_buf_putc(out, '\n');
     return error;
 }

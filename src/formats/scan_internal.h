@@ -4,6 +4,7 @@
 #ifndef VT_SCAN_INTERNAL_H
 #define VT_SCAN_INTERNAL_H
 
+#include "vulntrack/json.h"
 #include "vulntrack/scan.h"
 
 /* The findings of one advisory: indexes into the report's findings, ascending. */
@@ -40,5 +41,32 @@ const char *vt__scan_component_ref(const vt_finding *f);
  * the same for the same input. Returns 0, VT_ENOMEM or VT_ETOOBIG.
  */
 int vt__scan_document_id(vt_buf *out, const vt_scan_report *r, const char *kind, int64_t now_ms);
+
+/*
+ * Append "urn:uuid:" and the document id of vt__scan_document_id (made at
+ * the options' now_ms). Returns 0, VT_ENOMEM or VT_ETOOBIG.
+ */
+int vt__scan_document_urn(vt_buf *out, const vt_scan_report *r, const char *kind,
+                          const vt_scan_write_options *opts);
+
+/*
+ * Append the note both VEX formats give an advisory's findings while no
+ * person has assessed them: each component, version and why it matched.
+ * Returns 0, VT_ENOMEM or VT_ETOOBIG.
+ */
+int vt__scan_triage_note(vt_buf *out, const vt_scan_report *r, const vt__scan_group *g);
+
+/* Append one advisory's entry for group `g` to the array `arr`. */
+typedef int (*vt__scan_group_fn)(cJSON *arr, const vt_scan_report *r, const vt__scan_group *g);
+
+/*
+ * Add under `key` of `root` an array with one entry per advisory group, in
+ * the groups' order, each made by `one`. Returns 0 or `one`'s error code.
+ */
+int vt__scan_add_group_array(cJSON *root, const char *key, const vt_scan_report *r,
+                             const vt__scan_groups *g, vt__scan_group_fn one);
+
+/* Print `root` as the whole document: compact JSON and a newline. */
+int vt__scan_print_document(vt_buf *out, const cJSON *root);
 
 #endif
