@@ -113,8 +113,9 @@ VT_EXTERN int vt_store_upsert_kev(vt_store *s, const vt_kev_entry *e,
 
 /**
  * The advisories of package `name` in `ecosystem_base`, as
- * vt_store_find_advisories finds them and in the same (id) order, but as
- * references only: `each` gets one opaque number per advisory, which
+ * vt_store_find_advisories finds them, but as references only and in
+ * reference order (not id order: ordering by id would read every advisory's
+ * row): `each` gets one opaque number per advisory, which
  * vt_store_read_advisory turns into its text. A scanner that sees the same
  * advisory under many packages (a distribution advisory names every binary
  * package) then reads and parses each text once. A reference stays valid

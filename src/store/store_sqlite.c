@@ -78,11 +78,10 @@ static const char *const store_sql[ST_COUNT] = {
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [ST_IMPORT_INSERT] = "INSERT INTO imports (source, at_ms, imported, updated, unchanged, "
                          "skipped) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    /* Only the id and rid go through the sorter: ordering whole rows by id
-     * would copy every advisory text into a temporary B-tree. */
-    [ST_FIND_REFS] = "SELECT a.rid FROM advisory_packages p JOIN advisories a "
-                     "ON a.rid = p.advisory_rid WHERE p.ecosystem_base = ?1 AND p.name_key = ?2 "
-                     "ORDER BY a.id",
+    /* The index alone answers this: neither the advisory rows (whose pages
+     * hold the texts) nor a sorter are touched. */
+    [ST_FIND_REFS] = "SELECT advisory_rid FROM advisory_packages "
+                     "WHERE ecosystem_base = ?1 AND name_key = ?2 ORDER BY advisory_rid",
 };
 
 struct vt_store {
