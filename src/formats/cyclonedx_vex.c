@@ -144,13 +144,43 @@ static int recommendation(vt_buf *out, const vt_scan_report *r, const vt__scan_g
     return error;
 }
 
+/* One affects[] entry: the component's bom-ref and its version, affected. */
+static int affect_json(cJSON *affects, const vt_finding *f, const char *ref)
+{
+    cJSON *a = cJSON_CreateObject(), *versions = cJSON_CreateArray(), *ver = cJSON_CreateObject();
+    int error = a && versions && ver ? 0 : VT_ENOMEM;
+
+    if (error >= 0)
+        error = vt_json_add_str(ver, "version", f->version);
+    if (error >= 0)
+        error = vt_json_add_str(ver, "status", "affected");
+    if (error >= 0) {
+        error = vt_json_add_take(versions, NULL, ver);
+        ver = NULL;
+    }
+    if (error >= 0)
+        error = vt_json_add_str(a, "ref", ref);
+    if (error >= 0) {
+        error = vt_json_add_take(a, "versions", versions);
+        versions = NULL;
+    }
+    if (error >= 0) {
+        error = vt_json_add_take(affects, NULL, a);
+        a = NULL;
+    }
+    cJSON_Delete(a);
+    cJSON_Delete(versions);
+    cJSON_Delete(ver);
+    return error;
+}
+
 static int vulnerability_json(cJSON *vulns, const vt_scan_report *r, const vt__scan_group *g)
 {
     const vt_finding *f = &r->findings[g->members[0]];
-    cJSON *v = cJSON_CreateObject(), *refs = NULL, *analysis = NULL, *affects = NULL;
+    cJSON *v = cJSON_CreateObject(), *refs = NULL, *analysis = NULL;
     cJSON *props = NULL;
     vt_buf text = VT_BUF_INIT;
-    size_t i, k;
+    size_t i;
     int error = v ? 0 : VT_ENOMEM;
 
     if (error >= 0)
@@ -197,50 +227,9 @@ static int vulnerability_json(cJSON *vulns, const vt_scan_report *r, const vt__s
         else
             cJSON_Delete(analysis);
     }
-    if (error >= 0) {
-        affects = cJSON_CreateArray();
-        error = affects ? 0 : VT_ENOMEM;
-        for (i = 0; error >= 0 && i < g->n; i++) {
-            const vt_finding *e = &r->findings[g->members[i]];
-            const char *ref = vt__scan_component_ref(e);
-            cJSON *a, *versions, *ver;
-            bool seen = false;
-
-            for (k = 0; !seen && k < i; k++)
-                seen = strcmp(vt__scan_component_ref(&r->findings[g->members[k]]), ref) == 0;
-            if (seen)
-                continue;
-            a = cJSON_CreateObject();
-            versions = cJSON_CreateArray();
-            ver = cJSON_CreateObject();
-            error = a && versions && ver ? 0 : VT_ENOMEM;
-            if (error >= 0)
-                error = vt_json_add_str(ver, "version", e->version);
-            if (error >= 0)
-                error = vt_json_add_str(ver, "status", "affected");
-            if (error >= 0) {
-                error = vt_json_add_take(versions, NULL, ver);
-                ver = NULL;
-            }
-            if (error >= 0)
-                error = vt_json_add_str(a, "ref", ref);
-            if (error >= 0) {
-                error = vt_json_add_take(a, "versions", versions);
-                versions = NULL;
-            }
-            if (error >= 0) {
-                error = vt_json_add_take(affects, NULL, a);
-                a = NULL;
-            }
-            cJSON_Delete(a);
-            cJSON_Delete(versions);
-            cJSON_Delete(ver);
-        }
-        if (error >= 0)
-            error = vt_json_add_take(v, "affects", affects);
-        else
-            cJSON_Delete(affects);
-    }
+    if (error >= 0)
+        error = vt__scan_add_component_array(v, "affects", r, g, vt__scan_component_ref,
+                                             affect_json);
     if (error >= 0) {
         props = cJSON_CreateArray();
         error = props ? 0 : VT_ENOMEM;

@@ -14,12 +14,39 @@
 
 #define OPENVEX_CONTEXT "https://openvex.dev/ns/v0.2.0"
 
+/* OpenVEX names a product by its purl alone. */
+static const char *finding_purl(const vt_finding *f)
+{
+    return f->purl;
+}
+
+static int product_json(cJSON *products, const vt_finding *f, const char *purl)
+{
+    cJSON *p = cJSON_CreateObject(), *ids = cJSON_CreateObject();
+    int error = p && ids ? vt_json_add_str(p, "@id", purl) : VT_ENOMEM;
+
+    (void)f;
+    if (error >= 0)
+        error = vt_json_add_str(ids, "purl", purl);
+    if (error >= 0) {
+        error = vt_json_add_take(p, "identifiers", ids);
+        ids = NULL;
+    }
+    if (error >= 0) {
+        error = vt_json_add_take(products, NULL, p);
+        p = NULL;
+    }
+    cJSON_Delete(ids);
+    cJSON_Delete(p);
+    return error;
+}
+
 static int statement_json(cJSON *statements, const vt_scan_report *r, const vt__scan_group *g)
 {
     const vt_finding *f = &r->findings[g->members[0]];
-    cJSON *st = cJSON_CreateObject(), *vuln = NULL, *aliases = NULL, *products = NULL;
+    cJSON *st = cJSON_CreateObject(), *vuln = NULL, *aliases = NULL;
     vt_buf notes = VT_BUF_INIT;
-    size_t i, k;
+    size_t i;
     int error = st ? 0 : VT_ENOMEM;
 
     if (error >= 0) {
@@ -42,39 +69,8 @@ static int statement_json(cJSON *statements, const vt_scan_report *r, const vt__
         else
             cJSON_Delete(vuln);
     }
-    if (error >= 0) {
-        products = cJSON_CreateArray();
-        error = products ? 0 : VT_ENOMEM;
-        for (i = 0; error >= 0 && i < g->n; i++) {
-            const vt_finding *e = &r->findings[g->members[i]];
-            cJSON *p, *ids;
-            bool seen = false;
-
-            for (k = 0; !seen && k < i; k++)
-                seen = strcmp(r->findings[g->members[k]].purl, e->purl) == 0;
-            if (seen)
-                continue;
-            p = cJSON_CreateObject();
-            ids = cJSON_CreateObject();
-            error = p && ids ? vt_json_add_str(p, "@id", e->purl) : VT_ENOMEM;
-            if (error >= 0)
-                error = vt_json_add_str(ids, "purl", e->purl);
-            if (error >= 0) {
-                error = vt_json_add_take(p, "identifiers", ids);
-                ids = NULL;
-            }
-            if (error >= 0) {
-                error = vt_json_add_take(products, NULL, p);
-                p = NULL;
-            }
-            cJSON_Delete(ids);
-            cJSON_Delete(p);
-        }
-        if (error >= 0)
-            error = vt_json_add_take(st, "products", products);
-        else
-            cJSON_Delete(products);
-    }
+    if (error >= 0)
+        error = vt__scan_add_component_array(st, "products", r, g, finding_purl, product_json);
     if (error >= 0)
         error = vt_json_add_str(st, "status", "under_investigation");
     if (error >= 0)

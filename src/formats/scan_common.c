@@ -236,6 +236,32 @@ int vt__scan_add_group_array(cJSON *root, const char *key, const vt_scan_report 
     return vt_json_add_take(root, key, arr);
 }
 
+int vt__scan_add_component_array(cJSON *obj, const char *key, const vt_scan_report *r,
+                                 const vt__scan_group *g, vt__scan_ref_fn ref_of,
+                                 vt__scan_component_fn entry)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i, k;
+    int error = arr ? 0 : VT_ENOMEM;
+
+    for (i = 0; error >= 0 && i < g->n; i++) {
+        const vt_finding *f = &r->findings[g->members[i]];
+        const char *ref = ref_of(f);
+        bool seen = false;
+
+        /* Groups are small (the findings of one advisory): a linear look back will do. */
+        for (k = 0; !seen && k < i; k++)
+            seen = strcmp(ref_of(&r->findings[g->members[k]]), ref) == 0;
+        if (!seen)
+            error = entry(arr, f, ref);
+    }
+    if (error < 0) {
+        cJSON_Delete(arr);
+        return error;
+    }
+    return vt_json_add_take(obj, key, arr);
+}
+
 int vt__scan_print_document(vt_buf *out, const cJSON *root)
 {
     int error = vt_json_print(out, root);

@@ -66,6 +66,22 @@ typedef int (*vt__scan_group_fn)(cJSON *arr, const vt_scan_report *r, const vt__
 int vt__scan_add_group_array(cJSON *root, const char *key, const vt_scan_report *r,
                              const vt__scan_groups *g, vt__scan_group_fn one);
 
+/* The name a VEX format gives a finding's component. */
+typedef const char *(*vt__scan_ref_fn)(const vt_finding *f);
+
+/* Append the entry for the component of `f`, named `ref`, to the array `arr`. */
+typedef int (*vt__scan_component_fn)(cJSON *arr, const vt_finding *f, const char *ref);
+
+/*
+ * Add under `key` of `obj` an array with one entry per component of the
+ * group `g`, as `ref_of` names them: each name once, in the order of its
+ * first finding, the entry made by `entry`. Returns 0, VT_ENOMEM or
+ * `entry`'s error code.
+ */
+int vt__scan_add_component_array(cJSON *obj, const char *key, const vt_scan_report *r,
+                                 const vt__scan_group *g, vt__scan_ref_fn ref_of,
+                                 vt__scan_component_fn entry);
+
 /* Print `root` as the whole document: compact JSON and a newline. */
 int vt__scan_print_document(vt_buf *out, const cJSON *root);
 
