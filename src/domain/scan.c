@@ -19,6 +19,7 @@
 #include "vulntrack/osv.h"
 #include "vulntrack/purl.h"
 #include "vulntrack/scan.h"
+#include "vulntrack/strparse.h"
 #include "osv_names.h"
 
 /* ------------------------------------------------------------------------ */
@@ -28,7 +29,8 @@
 typedef struct adv_entry {
     uint64_t hash;
     int64_t ref; /* the store's reference, the cache key */
-    vt_advisory *adv; /* NULL when the stored text no longer parses */
+    vt_advisory *adv;
+    uint64_t *name_hash; /* per affected entry: name_hash() of its name, 0 without one */ /* NULL when the stored text no longer parses */
     vt_scan_cvss *cvss;
     size_t ncvss;
     int best_score10;
@@ -99,6 +101,34 @@ static uint64_t mix64(uint64_t h)
     h ^= h >> 33;
     h *= 0xc4ceb9fe1a85ec53u;
     return h ^ (h >> 33);
+}
+
+/*
+ * A hash of a package name under PEP 503 folding (ASCII case, runs of '-',
+ * '_' and '.' as one '-'). Names equal as written or under PEP 503 get the
+ * same hash whatever the ecosystem, so it is a safe first test before
+ * vt__osv_name_eq; a distribution advisory names dozens of binary packages,
+ * and every package looked up would otherwise compare them all.
+ */
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    unsigned char c;
+
+    while (*s) {
+        c = (unsigned char)*s;
+        if (c == '-' || c == '_' || c == '.') {
+            while (*s == '-' || *s == '_' || *s == '.')
+                s++;
+            c = '-';
+        } else {
+            s++;
+            c = (unsigned char)vt_to_lower(c);
+        }
+        h ^= c;
+        h *= 1099511628211u;
+    }
+    return h | 1; /* never 0, which marks an entry without a name */
 }
 
 /* Grow an array of `size`-byte items to hold one more. Returns 0 or VT_ENOMEM. */
@@ -456,6 +486,15 @@ static int adv_entry_fill(vt_scan *s, adv_entry *e, const char *raw, size_t len,
     error = compact_advisory(&s->arena, &e->adv, full);
     if (error < 0)
         goto out;
+    if (e->adv->naffected) {
+        e->name_hash = vt_arena_alloc(&s->arena, e->adv->naffected * sizeof(*e->name_hash));
+        if (!e->name_hash) {
+            error = VT_ENOMEM;
+            goto out;
+        }
+    }
+    for (i = 0; i < e->adv->naffected; i++)
+        e->name_hash[i] = e->adv->affected[i].name ? name_hash(e->adv->affected[i].name) : 0;
     error = find_kev(s, e, err);
 out:
     vt_advisory_free(full);
@@ -556,8 +595,14 @@ static int refs_each(void *ctx, int64_t ref)
  * compares names in `ecosystem_base`), in their order: a run of the
  * advisory's own array when they are adjacent, else an arena copy.
  */
+static bool pkg_adv_names(const adv_entry *e, size_t i, const char *ecosystem_base,
+                          const char *name, uint64_t h)
+{
+    return e->name_hash[i] == h && vt__osv_name_eq(ecosystem_base, e->adv->affected[i].name, name);
+}
+
 static int pkg_adv_init(pkg_adv *out, vt_scan *s, adv_entry *e, const char *ecosystem_base,
-                        const char *name)
+                        const char *name, uint64_t h)
 {
     const vt_advisory *a = e->adv;
     vt_osv_affected *copy;
@@ -567,7 +612,7 @@ static int pkg_adv_init(pkg_adv *out, vt_scan *s, adv_entry *e, const char *ecos
     out->affected = NULL;
     out->naffected = 0;
     for (i = 0; i < a->naffected; i++) {
-        if (!a->affected[i].name || !vt__osv_name_eq(ecosystem_base, a->affected[i].name, name))
+        if (!pkg_adv_names(e, i, ecosystem_base, name, h))
             continue;
         if (n == 0)
             first = i;
@@ -586,7 +631,7 @@ static int pkg_adv_init(pkg_adv *out, vt_scan *s, adv_entry *e, const char *ecos
         return VT_ENOMEM;
     out->affected = copy;
     for (i = first; i <= last; i++)
-        if (a->affected[i].name && vt__osv_name_eq(ecosystem_base, a->affected[i].name, name))
+        if (pkg_adv_names(e, i, ecosystem_base, name, h))
             copy[out->naffected++] = a->affected[i];
     return 0;
 }
@@ -601,6 +646,8 @@ static int lookup_package(pkg_entry **out, vt_scan *s, const char *key, size_t k
 {
     uint64_t h = fnv1a(key, key_len);
     refs_ctx rc = {NULL, 0, 0};
+    const char *name = key + strlen(key) + 1;
+    uint64_t nh = name_hash(name);
     pkg_entry *p;
     size_t j, i;
     int error;
@@ -634,7 +681,7 @@ static int lookup_package(pkg_entry **out, vt_scan *s, const char *key, size_t k
     s->lookups++;
     /* The references are collected first: the texts are read by another
      * statement, and only for advisories this scan has not parsed yet. */
-    error = vt_store_find_advisory_refs(s->store, key, key + strlen(key) + 1, refs_each, &rc, err);
+    error = vt_store_find_advisory_refs(s->store, key, name, refs_each, &rc, err);
     if (error < 0)
         goto out;
     if (rc.n) {
@@ -652,7 +699,7 @@ static int lookup_package(pkg_entry **out, vt_scan *s, const char *key, size_t k
             goto out;
         if (!e->adv)
             continue;
-        error = pkg_adv_init(&p->advs[p->nadvs], s, e, key, key + strlen(key) + 1);
+        error = pkg_adv_init(&p->advs[p->nadvs], s, e, key, name, nh);
         if (error < 0)
             goto out;
         p->nadvs++;
