@@ -20,45 +20,12 @@ debian-versions.txt (found through VT_DATA_DIR).
 import os
 import random
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
+
+from difftest import answers, die, env_path, finish, fixture_versions, report, seed
 
 PAIRS = 10000
 WORKERS = max(2, os.cpu_count() or 2)
-
-
-def die(msg):
-    print(f"test_dpkg_reference: {msg}", file=sys.stderr)
-    sys.exit(1)
-
-
-def env_path(name):
-    value = os.environ.get(name)
-    if not value:
-        die(f"environment variable {name} is not set (run through ctest)")
-    return value
-
-
-def fixture_versions(data_dir):
-    """The version strings of debian-versions.txt, in file order."""
-    path = os.path.join(data_dir, "versions", "debian-versions.txt")
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().split("\n")
-    except OSError as e:
-        die(f"cannot read {path}: {e}")
-    out = []
-    for line in lines:
-        if line == "" or line.startswith("# ") or line.startswith("// "):
-            continue
-        parts = line.split(" ")
-        if len(parts) != 3:
-            die(f"{path}: not 'A OP B': {line!r}")
-        out.append(parts[0])
-        out.append(parts[2])
-    if not out:
-        die(f"{path}: no versions")
-    return out
 
 
 LETTERS = "abcxyzABZ"
@@ -229,14 +196,9 @@ def dpkg_agrees(item):
     return p.returncode == 0
 
 
-def vt_batch(vt_bin, pairs):
-    data = "".join(f"{a}\t{b}\n" for a, b in pairs).encode()
-    p = subprocess.run([vt_bin, "version", "compare", "Debian", "--batch"],
-                       input=data, capture_output=True)
-    out = p.stdout.decode().split("\n")
-    if len(out) < len(pairs):
-        die(f"vulntrack printed {len(out)} lines for {len(pairs)} pairs: {p.stderr.decode()[:500]}")
-    return out[:len(pairs)]
+def describe_pair(item):
+    (a, b), got, want = item
+    return f"{a!r} vs {b!r}: vulntrack {got!r}, dpkg {want!r}"
 
 
 VALIDITY_SEEDS = [
@@ -252,14 +214,12 @@ VALIDITY_SEEDS = [
 def main():
     vt_bin = env_path("VT_BIN")
     data_dir = env_path("VT_DATA_DIR")
-    seed = int(os.environ.get("VT_SEED", "20240611"))
-    print(f"seed {seed} (set VT_SEED to replay another)")
+    rng = random.Random(seed(20240611))
     try:
         subprocess.run(["dpkg", "--version"], capture_output=True, check=True)
     except (OSError, subprocess.CalledProcessError) as e:
         die(f"dpkg is needed as the reference and cannot run: {e}")
-    rng = random.Random(seed)
-    real = fixture_versions(data_dir)
+    real = fixture_versions(data_dir, "debian-versions.txt")
 
     pairs = []
     # Every pair of real versions from the fixture, both ways round.
@@ -278,17 +238,15 @@ def main():
             a, b = b, a
         pairs.append((a, b))
 
-    got = vt_batch(vt_bin, pairs)
+    got = answers(vt_bin, "Debian", pairs)
     with ThreadPoolExecutor(WORKERS) as pool:
         agree = list(pool.map(dpkg_agrees, zip(pairs, got)))
     bad = [(p, g, dpkg_verdict(*p)) for p, g, ok in zip(pairs, got, agree) if not ok]
     refused = sum(1 for g, ok in zip(got, agree) if g == "!" and ok)
-    print(f"{len(pairs)} pairs, {len(bad)} disagreements "
-          f"({refused} pairs hold a string dpkg refuses, {len(pairs) - refused} compared)")
+    report(len(pairs), bad, describe_pair,
+           note=f" ({refused} pairs hold a string dpkg refuses, {len(pairs) - refused} compared)")
     if len(pairs) - refused < PAIRS * 9 // 10:
         die("the generator made too many strings dpkg refuses")
-    for (a, b), g, w in bad[:20]:
-        print(f"  {a!r} vs {b!r}: vulntrack {g!r}, dpkg {w!r}")
 
     # Validity: what dpkg refuses, vulntrack refuses; the warnings map to the
     # documented choices.
@@ -299,15 +257,13 @@ def main():
         vstrings.append(s[:i] + rng.choice(["_", "!", "/", ":", "-", "", "é", "%", "="]) + s[i:])
     with ThreadPoolExecutor(WORKERS) as pool:
         accepts = list(pool.map(dpkg_accepts, vstrings))
-    got = vt_batch(vt_bin, [(s, s) for s in vstrings])
+    got = answers(vt_bin, "Debian", [(s, s) for s in vstrings])
     vbad = [(s, g, a) for s, g, a in zip(vstrings, got, accepts) if (g == "=") != a]
     print(f"{len(vstrings)} strings checked for validity, {len(vbad)} disagreements")
     for s, g, a in vbad[:20]:
         print(f"  {s!r}: vulntrack {'accepts' if g == '=' else 'refuses'}, "
               f"dpkg rules {'accept' if a else 'refuse'} ({dpkg_status(s)[1] or 'no message'})")
-    if bad or vbad:
-        sys.exit(1)
-    print("1 passed, 0 failed")
+    finish(bad or vbad)
 
 
 if __name__ == "__main__":

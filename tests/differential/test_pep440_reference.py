@@ -28,11 +28,12 @@ Prints "N pairs, M disagreements" and the first disagreements; exits 1 on any.
 
 import os
 import random
-import subprocess
 import sys
 import warnings
 import zipfile
 import json
+
+from difftest import die, env_path, fixture_versions, report, run_batch, seed
 
 try:
     from packaging.version import InvalidVersion, Version
@@ -57,18 +58,11 @@ SPACES = [" ", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u2003", "\u3000
 ODD_LETTERS = {"i": ["\u0130", "\u0131"], "s": ["\u017f"], "k": ["\u212a"]}
 
 
-def need_env(name):
-    value = os.environ.get(name)
-    if not value:
-        sys.exit(f"environment variable {name} is not set (run through ctest)")
-    return value
-
-
 def real_versions(data_dir):
     """Every version listed by the data kit's PyPI advisories and fixture."""
     path = os.path.join(data_dir, "osv", "PyPI", "all.zip")
     if not os.path.isfile(path):
-        sys.exit(f"missing data file: {path}")
+        die(f"missing data file: {path}")
     found = set()
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
@@ -76,18 +70,9 @@ def real_versions(data_dir):
             for affected in doc.get("affected", []):
                 if affected.get("package", {}).get("ecosystem") == "PyPI":
                     found.update(affected.get("versions", []))
-    fixture = os.path.join(data_dir, "versions", "pypi-versions.txt")
-    if not os.path.isfile(fixture):
-        sys.exit(f"missing data file: {fixture}")
-    with open(fixture, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("# ") or line.startswith("// "):
-                continue
-            a, _, b = line.split(" ")
-            found.update((a, b))
+    found.update(fixture_versions(data_dir, "pypi-versions.txt"))
     if len(found) < 1000:
-        sys.exit(f"{path}: only {len(found)} versions, expected thousands")
+        die(f"{path}: only {len(found)} versions, expected thousands")
     return sorted(found)
 
 
@@ -294,12 +279,15 @@ def relation(a, b):
     return "<" if a < b else ">" if a > b else "="
 
 
+def describe_disagreement(item):
+    what, a, b, want, symbol = item
+    return f"[{what}] {a!r} vs {b!r}: reference {want}, vulntrack {symbol}"
+
+
 def main():
-    vt_bin = need_env("VT_BIN")
-    data_dir = need_env("VT_DATA_DIR")
-    seed = int(os.environ.get("VT_SEED", DEFAULT_SEED))
-    print(f"seed {seed} (set VT_SEED to replay another)")
-    rng = random.Random(seed)
+    vt_bin = env_path("VT_BIN")
+    data_dir = env_path("VT_DATA_DIR")
+    rng = random.Random(seed(DEFAULT_SEED))
     gen = Generator(rng)
 
     real = [s for s in real_versions(data_dir) if batch_safe(s)]
@@ -359,15 +347,11 @@ def main():
         a, b = rng.choice(legacy), rng.choice(legacy)
         checks.append((a, b, relation(legacy_keys[a], legacy_keys[b]), "legacy"))
 
-    batch = "".join(f"{a}\t{b}\n" for a, b, _, _ in checks)
-    proc = subprocess.run([vt_bin, "version", "compare", "PyPI", "--batch"],
-                          input=batch.encode("utf-8"), capture_output=True)
-    if proc.returncode not in (0, 2):
-        sys.exit(f"vulntrack failed with status {proc.returncode}: "
-                 f"{proc.stderr.decode('utf-8', 'replace')[:500]}")
-    got = proc.stdout.decode("utf-8").split("\n")
+    status, got, err = run_batch(vt_bin, "PyPI", [(a, b) for a, b, _, _ in checks])
+    if status not in (0, 2):
+        die(f"vulntrack failed with status {status}: {err[:500]}")
     if len(got) != len(checks) + 1 or got[-1] != "":
-        sys.exit(f"expected {len(checks)} result lines, got {len(got) - 1}")
+        die(f"expected {len(checks)} result lines, got {len(got) - 1}")
 
     disagreements = []
     counts = {}
@@ -380,9 +364,7 @@ def main():
           f"checked against LegacyVersion, "
           f"{sum(1 for k in kinds.values() if k == 'error')} unconvertible)")
     print("checks: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    print(f"{len(checks)} pairs, {len(disagreements)} disagreements")
-    for what, a, b, want, symbol in disagreements[:25]:
-        print(f"  [{what}] {a!r} vs {b!r}: reference {want}, vulntrack {symbol}")
+    report(len(checks), disagreements, describe_disagreement, limit=25)
     if pep_pairs < PEP440_PAIR_MINIMUM:
         print(f"only {pep_pairs} PEP 440 pairs, need {PEP440_PAIR_MINIMUM}")
         return 1

@@ -18,52 +18,16 @@ digits, leading zeros, long digit runs, separators including bytes above
 that are not epochs, and pairs built from the real labels of the data kit's
 redhat-versions.txt (found through VT_DATA_DIR).
 """
-import os
 import random
-import subprocess
-import sys
+
+from difftest import answers, die, env_path, finish, fixture_versions, report, seed
 
 try:
     import rpm
 except ImportError as e:  # The reference must be there: never skip.
-    print(f"test_rpm_reference: the rpm Python module is needed: {e}", file=sys.stderr)
-    sys.exit(1)
+    die(f"the rpm Python module is needed: {e}")
 
 PAIRS = 12000
-
-
-def die(msg):
-    print(f"test_rpm_reference: {msg}", file=sys.stderr)
-    sys.exit(1)
-
-
-def env_path(name):
-    value = os.environ.get(name)
-    if not value:
-        die(f"environment variable {name} is not set (run through ctest)")
-    return value
-
-
-def fixture_versions(data_dir):
-    """The label strings of redhat-versions.txt, in file order."""
-    path = os.path.join(data_dir, "versions", "redhat-versions.txt")
-    try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().split("\n")
-    except OSError as e:
-        die(f"cannot read {path}: {e}")
-    out = []
-    for line in lines:
-        if line == "" or line.startswith("# ") or line.startswith("// "):
-            continue
-        parts = line.split(" ")
-        if len(parts) != 3:
-            die(f"{path}: not 'A OP B': {line!r}")
-        out.append(parts[0])
-        out.append(parts[2])
-    if not out:
-        die(f"{path}: no versions")
-    return out
 
 
 def split_evr(s):
@@ -182,13 +146,17 @@ def mutate(rng, s):
     return s + rng.choice([".0", "0", "a", "~", "^", ".", "1", "-"])
 
 
+def describe_pair(item):
+    a, b, got, want = item
+    return (f"{a!r} vs {b!r}: vulntrack {got!r}, rpm.labelCompare {want!r} "
+            f"(split {split_evr(a)} / {split_evr(b)})")
+
+
 def main():
     vt_bin = env_path("VT_BIN")
     data_dir = env_path("VT_DATA_DIR")
-    seed = int(os.environ.get("VT_SEED", "20240611"))
-    print(f"seed {seed} (set VT_SEED to replay another); rpm {rpm.__version__}")
-    rng = random.Random(seed)
-    real = fixture_versions(data_dir)
+    rng = random.Random(seed(20240611, f"; rpm {rpm.__version__}"))
+    real = fixture_versions(data_dir, "redhat-versions.txt")
 
     pairs = []
     uniq = sorted(set(real))
@@ -212,13 +180,7 @@ def main():
     for m in split_bad[:10]:
         print("  " + m)
 
-    data = "".join(f"{a}\t{b}\n" for a, b in pairs).encode("utf-8")
-    p = subprocess.run([vt_bin, "version", "compare", "Red Hat", "--batch"],
-                       input=data, capture_output=True)
-    got = p.stdout.decode().split("\n")
-    if len(got) < len(pairs):
-        die(f"vulntrack printed {len(got)} lines for {len(pairs)} pairs: "
-            f"{p.stderr.decode()[:500]}")
+    got = answers(vt_bin, "Red Hat", pairs)
     bad = []
     refused = 0
     for (a, b), g in zip(pairs, got):
@@ -226,16 +188,11 @@ def main():
         refused += want == "!"
         if g != want:
             bad.append((a, b, g, want))
-    print(f"{len(pairs)} pairs, {len(bad)} disagreements "
-          f"({refused} pairs hold a label rpm refuses, {len(pairs) - refused} compared)")
-    for a, b, g, w in bad[:20]:
-        print(f"  {a!r} vs {b!r}: vulntrack {g!r}, rpm.labelCompare {w!r} "
-              f"(split {split_evr(a)} / {split_evr(b)})")
+    report(len(pairs), bad, describe_pair,
+           note=f" ({refused} pairs hold a label rpm refuses, {len(pairs) - refused} compared)")
     if len(pairs) - refused < PAIRS * 9 // 10:
         die("the generator made too many labels rpm refuses")
-    if bad or split_bad:
-        sys.exit(1)
-    print("1 passed, 0 failed")
+    finish(bad or split_bad)
 
 
 if __name__ == "__main__":
