@@ -138,4 +138,19 @@ VT_EXTERN int vt_store_read_advisory(vt_store *s, int64_t ref, bool *found,
                                      int (*each)(void *ctx, const char *raw, size_t len),
                                      void *ctx, vt_error *err);
 
+/**
+ * Read from one snapshot until vt_store_read_end: every lookup in between
+ * sees the same database (references from vt_store_find_advisory_refs stay
+ * valid whatever a concurrent import commits), and the lock and WAL index
+ * are taken once instead of once per statement, which a scan making
+ * thousands of lookups otherwise pays for each. Writers are not blocked
+ * (WAL). Inside a transaction of the caller this does nothing. Call
+ * vt_store_read_end even when a read in between failed.
+ * Returns 0 or VT_EIO.
+ */
+VT_EXTERN int vt_store_read_begin(vt_store *s, vt_error *err);
+
+/** End what vt_store_read_begin opened; accepts NULL and a store with nothing open. */
+VT_EXTERN void vt_store_read_end(vt_store *s);
+
 #endif

@@ -1011,11 +1011,16 @@ int vt_scan_add_sbom(vt_scan *s, const char *path, const vt_sbom *sbom, vt_error
     for (i = 0; i < sbom->ncomponents; i++)
         if (!sbom->components[i].is_metadata)
             e->components++;
+    /* One read snapshot for all the lookups of this SBOM. */
+    error = vt_store_read_begin(s->store, err);
+    if (error < 0)
+        goto out;
     for (i = 0; i < sbom->ncomponents; i++) {
         error = scan_component(s, index, i, &sbom->components[i], &w, err);
         if (error < 0)
-            goto out;
+            break;
     }
+    vt_store_read_end(s->store);
 out:
     if (error == VT_ENOMEM)
         vt_error_set(err, error, 0, "out of memory while scanning %s", path);

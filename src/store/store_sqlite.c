@@ -92,6 +92,7 @@ struct vt_store {
     vt_buf pairs;      /* scratch: an advisory's "base\0key\0" pairs */
     const char **refs; /* scratch: pointers into `pairs`, sorted */
     size_t refs_cap;
+    bool read_tx; /* vt_store_read_begin opened a transaction */
 };
 
 /* The wall clock in milliseconds since the epoch, for bookkeeping columns. */
@@ -459,6 +460,32 @@ int vt_store_begin(vt_store *s, vt_error *err)
 int vt_store_commit(vt_store *s, vt_error *err)
 {
     return store_exec(s, "COMMIT", err);
+}
+
+int vt_store_read_begin(vt_store *s, vt_error *err)
+{
+    int error;
+
+    assert(s);
+    /* Inside the caller's transaction the reads already share one
+     * snapshot; there is nothing to open. */
+    if (s->read_tx || !sqlite3_get_autocommit(s->db))
+        return 0;
+    error = store_exec(s, "BEGIN DEFERRED", err);
+    if (error >= 0)
+        s->read_tx = true;
+    return error;
+}
+
+void vt_store_read_end(vt_store *s)
+{
+    if (!s || !s->read_tx)
+        return;
+    s->read_tx = false;
+    /* A transaction that only read has nothing to lose: if COMMIT fails,
+     * ROLLBACK releases the snapshot just as well. */
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 int vt_store_rollback(vt_store *s)
