@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_refusal_check.h"
 #include "vulntrack/alloc.h"
 #include "vulntrack/json.h"
 #include "vulntrack/kev.h"
@@ -59,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *version = NULL;
     size_t entries = 0;
     bool sniffed;
+    const char *problem;
     int rc;
 
     if (!initialised) {
@@ -70,11 +72,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != 0) {
         if (rc != VT_EINVALID || version)
             die("unexpected failure", err.msg);
-        if (!err.msg[0] || strchr(err.msg, '\n'))
-            die("refusal without a one-line message", err.msg);
-        if (err.msg[0] != '/' && strncmp(err.msg, "top level: ", 11) != 0 &&
-            strncmp(err.msg, "malformed JSON at byte ", 23) != 0)
-            die("refusal that names no place", err.msg);
+        problem = json_refusal_problem(&err);
+        if (problem)
+            die(problem, err.msg);
         return 0;
     }
     if (!version)

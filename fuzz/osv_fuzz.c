@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_refusal_check.h"
 #include "vulntrack/json.h"
 #include "vulntrack/osv.h"
 
@@ -137,6 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static bool initialised;
     vt_error err = VT_ERROR_INIT;
     vt_advisory *a = NULL;
+    const char *problem;
     int rc;
 
     if (!initialised) {
@@ -147,11 +149,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != 0) {
         if (rc != VT_EINVALID || a)
             die("unexpected failure", err.msg);
-        if (!err.msg[0] || strchr(err.msg, '\n'))
-            die("refusal without a one-line message", err.msg);
-        if (err.msg[0] != '/' && strncmp(err.msg, "top level: ", 11) != 0 &&
-            strncmp(err.msg, "malformed JSON at byte ", 23) != 0)
-            die("refusal that names no place", err.msg);
+        problem = json_refusal_problem(&err);
+        if (problem)
+            die(problem, err.msg);
         if (err.offset > size)
             die("error offset beyond the input", err.msg);
         return 0;
