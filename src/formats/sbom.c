@@ -149,6 +149,24 @@ static int dispatch(vt__sbom_doc *d, const cJSON *root, vt_error *err)
                         "spdxVersion)");
 }
 
+int vt__sbom_parse_json(cJSON **root, const char *s, size_t len, size_t skip, vt_error *err)
+{
+    int error = vt_json_parse(root, s + skip, len - skip, err);
+
+    if (error < 0) {
+        /*
+         * cJSON reports an allocation failure like a syntax error; when the
+         * test allocator has injected one, say what really happened.
+         */
+        if (vt_alloc_failure_injected())
+            error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
+        else if (err)
+            error = vt_error_set(err, VT_EINVALID, err->offset + skip, "malformed JSON at byte %zu",
+                                 err->offset + skip);
+    }
+    return error;
+}
+
 int vt_sbom_parse(vt_sbom **out, const char *s, size_t len, vt_error *err)
 {
     vt__sbom_doc *d = NULL;
@@ -161,19 +179,9 @@ int vt_sbom_parse(vt_sbom **out, const char *s, size_t len, vt_error *err)
     error = sniff_text(s + skip, len - skip, err);
     if (error < 0)
         goto out;
-    error = vt_json_parse(&root, s + skip, len - skip, err);
-    if (error < 0) {
-        /*
-         * cJSON reports an allocation failure like a syntax error; when the
-         * test allocator has injected one, say what really happened.
-         */
-        if (vt_alloc_failure_injected())
-            error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
-        else if (err)
-            error = vt_error_set(err, VT_EINVALID, err->offset + skip, "malformed JSON at byte %zu",
-                                 err->offset + skip);
+    error = vt__sbom_parse_json(&root, s, len, skip, err);
+    if (error < 0)
         goto out;
-    }
     d = vt_calloc(1, sizeof(*d));
     if (!d) {
         error = VT_ENOMEM;

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "vulntrack/alloc.h"
+#include "sbom_internal.h"
 #include "vulntrack/buf.h"
 #include "vulntrack/json.h"
 #include "vulntrack/sbom.h"
@@ -58,15 +58,9 @@ int vt_sbom_validate(const char *s, size_t len, const char *schema_dir,
 
     if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
         skip = 3;
-    error = vt_json_parse(&root, s + skip, len - skip, err);
-    if (error < 0) {
-        if (vt_alloc_failure_injected())
-            error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
-        else if (err)
-            error = vt_error_set(err, VT_EINVALID, err->offset + skip, "malformed JSON at byte %zu",
-                                 err->offset + skip);
+    error = vt__sbom_parse_json(&root, s, len, skip, err);
+    if (error < 0)
         goto out;
-    }
     if (!cJSON_IsObject(root)) {
         error = vt_error_set(err, VT_EUNSUPPORTED, 0,
                              "not a CycloneDX or SPDX JSON document: the top level is not an "
