@@ -57,6 +57,19 @@ def fixture_versions(data_dir, filename):
     return out
 
 
+def add_random_pairs(rng, pairs, total, make, mutate):
+    """Append generated pairs to `pairs` until it holds `total`.
+
+    Three pairs in four set a version against a close mutation of itself, so
+    that comparisons reach deep into both strings; either may come first."""
+    while len(pairs) < total:
+        a = make(rng)
+        b = mutate(rng, a) if rng.random() < 0.75 else make(rng)
+        if rng.random() < 0.5:
+            a, b = b, a
+        pairs.append((a, b))
+
+
 def run_batch(vt_bin, ecosystem, pairs):
     """Compare every pair in one batch: (exit status, output lines, stderr text).
 

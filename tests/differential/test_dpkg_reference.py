@@ -22,7 +22,7 @@ import random
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
-from difftest import answers, die, env_path, finish, fixture_versions, report, seed
+from difftest import add_random_pairs, answers, die, env_path, finish, fixture_versions, report, seed
 
 PAIRS = 10000
 WORKERS = max(2, os.cpu_count() or 2)
@@ -231,12 +231,7 @@ def main():
     for _ in range(1500):
         a = rng.choice(real)
         pairs.append((a, mutate(rng, a)))
-    while len(pairs) < PAIRS:
-        a = random_version(rng)
-        b = mutate(rng, a) if rng.random() < 0.75 else random_version(rng)
-        if rng.random() < 0.5:
-            a, b = b, a
-        pairs.append((a, b))
+    add_random_pairs(rng, pairs, PAIRS, random_version, mutate)
 
     got = answers(vt_bin, "Debian", pairs)
     with ThreadPoolExecutor(WORKERS) as pool:

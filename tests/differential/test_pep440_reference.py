@@ -279,6 +279,16 @@ def relation(a, b):
     return "<" if a < b else ">" if a > b else "="
 
 
+def add_ordered_checks(checks, rng, strings, keys, count, what):
+    """Check every neighbour pair in the reference order of `strings`, then `count` random pairs."""
+    ordered = sorted(strings, key=lambda s: keys[s])
+    for a, b in zip(ordered, ordered[1:]):
+        checks.append((a, b, relation(keys[a], keys[b]), what))
+    for _ in range(count):
+        a, b = rng.choice(strings), rng.choice(strings)
+        checks.append((a, b, relation(keys[a], keys[b]), what))
+
+
 def describe_disagreement(item):
     what, a, b, want, symbol = item
     return f"[{what}] {a!r} vs {b!r}: reference {want}, vulntrack {symbol}"
@@ -321,12 +331,7 @@ def main():
     for a, b in equivalent:
         if kinds[a] == "pep440" and kinds[b] == "pep440":
             checks.append((a, b, relation(parsed[a], parsed[b]), "pep440"))
-    ordered = sorted(pep, key=lambda s: parsed[s])
-    for a, b in zip(ordered, ordered[1:]):
-        checks.append((a, b, relation(parsed[a], parsed[b]), "pep440"))
-    for _ in range(12000):
-        a, b = rng.choice(pep), rng.choice(pep)
-        checks.append((a, b, relation(parsed[a], parsed[b]), "pep440"))
+    add_ordered_checks(checks, rng, pep, parsed, 12000, "pep440")
     pep_pairs = len(checks)
 
     for s in strings:
@@ -340,12 +345,7 @@ def main():
             want = "<!"
         checks.append((s, LEAST_PEP440, want, "validity"))
 
-    ordered = sorted(legacy, key=lambda s: legacy_keys[s])
-    for a, b in zip(ordered, ordered[1:]):
-        checks.append((a, b, relation(legacy_keys[a], legacy_keys[b]), "legacy"))
-    for _ in range(3000):
-        a, b = rng.choice(legacy), rng.choice(legacy)
-        checks.append((a, b, relation(legacy_keys[a], legacy_keys[b]), "legacy"))
+    add_ordered_checks(checks, rng, legacy, legacy_keys, 3000, "legacy")
 
     status, got, err = run_batch(vt_bin, "PyPI", [(a, b) for a, b, _, _ in checks])
     if status not in (0, 2):

@@ -20,7 +20,7 @@ redhat-versions.txt (found through VT_DATA_DIR).
 """
 import random
 
-from difftest import answers, die, env_path, finish, fixture_versions, report, seed
+from difftest import add_random_pairs, answers, die, env_path, finish, fixture_versions, report, seed
 
 try:
     import rpm
@@ -167,12 +167,7 @@ def main():
     for _ in range(3000):
         a = rng.choice(real)
         pairs.append((a, mutate(rng, a)))
-    while len(pairs) < PAIRS:
-        a = random_label(rng)
-        b = mutate(rng, a) if rng.random() < 0.75 else random_label(rng)
-        if rng.random() < 0.5:
-            a, b = b, a
-        pairs.append((a, b))
+    add_random_pairs(rng, pairs, PAIRS, random_label, mutate)
 
     strings = sorted({s for pair in pairs for s in pair})
     split_bad = [m for m in map(check_split, strings) if m]
