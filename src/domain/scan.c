@@ -30,7 +30,8 @@ typedef struct adv_entry {
     uint64_t hash;
     int64_t ref; /* the store's reference, the cache key */
     vt_advisory *adv;
-    uint64_t *name_hash; /* per affected entry: name_hash() of its name, 0 without one */ /* NULL when the stored text no longer parses */
+    uint64_t *name_hash; /* per affected entry: name_hash() of its name, 0 without one */
+    size_t gen;          /* the scan's want_gen when `adv` was compacted */ /* NULL when the stored text no longer parses */
     vt_scan_cvss *cvss;
     size_t ncvss;
     int best_score10;
@@ -57,6 +58,7 @@ typedef struct pkg_entry {
     size_t key_len;
     pkg_adv *advs;
     size_t nadvs;
+    bool looked_up; /* false while only announced by announce_components */
 } pkg_entry;
 
 /* Open addressing, linear probing; `slots` is a power of two or 0. */
@@ -79,6 +81,13 @@ struct vt_scan {
     vt_scan_unidentified *unid;
     size_t nunid, unid_cap;
     size_t lookups;
+    /* Bumped whenever a package joins `pkgs`: advisories compacted before
+     * kept only the entries of the packages known then, and are compacted
+     * again from their text when met with an older generation. */
+    size_t want_gen;
+    vt_buf want_key; /* scratch for entry_wanted */
+    bool *keep;      /* scratch for compact_advisory */
+    size_t keep_cap;
     vt_scan_report report;
 };
 
@@ -279,15 +288,15 @@ static void kev_found(void *ctx, const vt_kev_entry *k)
 }
 
 /* The KEV entry of the advisory id or, failing that, its first listed alias in the catalogue. */
-static int find_kev(vt_scan *s, adv_entry *e, vt_error *err)
+static int find_kev(vt_scan *s, adv_entry *e, const vt_advisory *adv, vt_error *err)
 {
     kev_ctx ctx = {s, NULL, 0};
     size_t i;
     bool found = false;
     int error;
 
-    for (i = 0; i <= e->adv->naliases; i++) {
-        const char *id = i == 0 ? e->adv->id : e->adv->aliases[i - 1];
+    for (i = 0; i <= adv->naliases; i++) {
+        const char *id = i == 0 ? adv->id : adv->aliases[i - 1];
 
         /* Only CVE ids are in the catalogue; skip the rest without a query. */
         if (strncmp(id, "CVE-", 4) != 0)
@@ -381,18 +390,75 @@ static int copy_affected(vt_arena *ar, vt_osv_affected *dst, const vt_osv_affect
 }
 
 /*
+ * The lookup key of a package: the ecosystem without its release, '\0', then
+ * the name normalised as the store indexes it.
+ */
+static int package_key(vt_buf *key, const char *ecosystem, const char *name)
+{
+    const char *colon = strchr(ecosystem, ':');
+    int error;
+
+    vt_buf_clear(key);
+    error = vt_buf_put(key, ecosystem, colon ? (size_t)(colon - ecosystem) : strlen(ecosystem));
+    if (error >= 0)
+        error = vt_buf_putc(key, '\0');
+    if (error >= 0)
+        error = vt_osv_normalize_name(key, ecosystem, name);
+    return error;
+}
+
+static pkg_entry *pkg_find(vt_scan *s, const char *key, size_t key_len, uint64_t h)
+{
+    pkg_entry *p;
+    size_t j;
+
+    if (!s->pkgs.nslots)
+        return NULL;
+    for (j = (size_t)h & (s->pkgs.nslots - 1); s->pkgs.slots[j];
+         j = (j + 1) & (s->pkgs.nslots - 1)) {
+        p = s->pkgs.slots[j];
+        if (p->hash == h && p->key_len == key_len && memcmp(p->key, key, key_len) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/*
+ * Whether an affected entry can matter to a package of this scan. The
+ * matcher only reads entries whose ecosystem has the query's base and whose
+ * name equals the package's under that ecosystem's rule, which is exactly
+ * the package key built from the entry; any other entry can be dropped
+ * without changing a result. Sets *out; returns 0 or VT_ENOMEM.
+ */
+static int entry_wanted(vt_scan *s, bool *out, const vt_osv_affected *a)
+{
+    int error;
+
+    *out = false;
+    if (!a->name || !a->ecosystem)
+        return 0;
+    error = package_key(&s->want_key, a->ecosystem, a->name);
+    if (error < 0)
+        return error;
+    *out = pkg_find(s, s->want_key.ptr, s->want_key.len, fnv1a(s->want_key.ptr, s->want_key.len)) !=
+           NULL;
+    return 0;
+}
+
+/*
  * The part of a parsed advisory a scan keeps, in the scan's arena: what
  * findings print (id, aliases, summary) and what the matcher reads
  * (withdrawn, affected entries). The full model, with details, references
  * and JSON blobs, is freed right after: a scan of a large SBOM touches most
  * of the database, and keeping every parse was most of its memory.
  */
-static int compact_advisory(vt_arena *ar, vt_advisory **out, const vt_advisory *full)
+static int compact_advisory(vt_scan *s, vt_advisory **out, const vt_advisory *full)
 {
+    vt_arena *ar = &s->arena;
     vt_advisory *c = vt_arena_alloc(ar, sizeof(*c));
     vt_osv_affected *aff = NULL;
     const char **aliases = NULL;
-    size_t i;
+    size_t i, n = 0;
     int error;
 
     *out = NULL;
@@ -418,18 +484,40 @@ static int compact_advisory(vt_arena *ar, vt_advisory **out, const vt_advisory *
     }
     c->aliases = aliases;
     c->naliases = full->naliases;
-    if (full->naffected) {
-        aff = vt_arena_alloc(ar, full->naffected * sizeof(*aff));
+    /* Only the entries of packages this scan has: a distribution advisory
+     * names dozens of binary packages, an SBOM usually a few of them. The
+     * verdicts go in a scratch array first, so that only kept entries take
+     * room in the arena. */
+    if (full->naffected > s->keep_cap) {
+        bool *keep = vt_realloc(s->keep, full->naffected * sizeof(*keep));
+
+        if (!keep)
+            return VT_ENOMEM;
+        s->keep = keep;
+        s->keep_cap = full->naffected;
+    }
+    for (i = 0; i < full->naffected; i++) {
+        error = entry_wanted(s, &s->keep[i], &full->affected[i]);
+        if (error < 0)
+            return error;
+        n += s->keep[i];
+    }
+    if (n) {
+        aff = vt_arena_alloc(ar, n * sizeof(*aff));
         if (!aff)
             return VT_ENOMEM;
     }
+    n = 0;
     for (i = 0; i < full->naffected; i++) {
-        error = copy_affected(ar, &aff[i], &full->affected[i], i ? &aff[i - 1] : NULL);
+        if (!s->keep[i])
+            continue;
+        error = copy_affected(ar, &aff[n], &full->affected[i], n ? &aff[n - 1] : NULL);
         if (error < 0)
             return error;
+        n++;
     }
     c->affected = aff;
-    c->naffected = full->naffected;
+    c->naffected = n;
     *out = c;
     return 0;
 }
@@ -451,6 +539,9 @@ static int adv_entry_fill(vt_scan *s, adv_entry *e, const char *raw, size_t len,
         e->adv = NULL;
         return 0;
     }
+    /* Met again after new packages joined: only the compact copy is redone. */
+    if (e->adv)
+        goto compact;
     for (i = 0; i < full->nseverity; i++) {
         const char *score = full->severity[i].score;
         const char *copy = NULL;
@@ -483,9 +574,15 @@ static int adv_entry_fill(vt_scan *s, adv_entry *e, const char *raw, size_t len,
         vt_grade_from_cvss_score(&e->grade, e->best_score10 / 10.0);
     else
         e->grade.note = "no CVSS vector in the advisory";
-    error = compact_advisory(&s->arena, &e->adv, full);
+    error = find_kev(s, e, full, err);
     if (error < 0)
         goto out;
+compact:
+    error = compact_advisory(s, &e->adv, full);
+    if (error < 0)
+        goto out;
+    e->gen = s->want_gen;
+    e->name_hash = NULL;
     if (e->adv->naffected) {
         e->name_hash = vt_arena_alloc(&s->arena, e->adv->naffected * sizeof(*e->name_hash));
         if (!e->name_hash) {
@@ -495,7 +592,6 @@ static int adv_entry_fill(vt_scan *s, adv_entry *e, const char *raw, size_t len,
     }
     for (i = 0; i < e->adv->naffected; i++)
         e->name_hash[i] = e->adv->affected[i].name ? name_hash(e->adv->affected[i].name) : 0;
-    error = find_kev(s, e, err);
 out:
     vt_advisory_free(full);
     return error;
@@ -537,10 +633,18 @@ static int advisory_get(adv_entry **out, vt_scan *s, int64_t ref, vt_error *err)
         for (j = (size_t)h & (s->advs.nslots - 1); s->advs.slots[j];
              j = (j + 1) & (s->advs.nslots - 1)) {
             e = s->advs.slots[j];
-            if (e->ref == ref) {
-                *out = e;
-                return 0;
+            if (e->ref != ref)
+                continue;
+            if (e->adv && e->gen != s->want_gen) {
+                fc.s = s;
+                fc.e = e;
+                fc.err = err;
+                error = vt_store_read_advisory(s->store, ref, &found, fill_each, &fc, err);
+                if (error < 0)
+                    return error;
             }
+            *out = e;
+            return 0;
         }
     }
     error = table_reserve(&s->advs, adv_hash_of);
@@ -637,32 +741,19 @@ static int pkg_adv_init(pkg_adv *out, vt_scan *s, adv_entry *e, const char *ecos
 }
 
 /*
- * The advisories for `key` ("ecosystem base\0name"), from the cache or the
- * store. The package's advisory array lives in vt_malloc memory owned by the
- * entry (freed in vt_scan_free).
+ * The package entry of `key`, added (not yet looked up) if new. A new
+ * package starts a new generation: advisories compacted before it may lack
+ * its entries.
  */
-static int lookup_package(pkg_entry **out, vt_scan *s, const char *key, size_t key_len,
-                          vt_error *err)
+static int pkg_add(pkg_entry **out, vt_scan *s, const char *key, size_t key_len, uint64_t h)
 {
-    uint64_t h = fnv1a(key, key_len);
-    refs_ctx rc = {NULL, 0, 0};
-    const char *name = key + strlen(key) + 1;
-    uint64_t nh = name_hash(name);
-    pkg_entry *p;
-    size_t j, i;
+    pkg_entry *p = pkg_find(s, key, key_len, h);
+    size_t j;
     int error;
 
-    *out = NULL;
-    if (s->pkgs.nslots) {
-        for (j = (size_t)h & (s->pkgs.nslots - 1); s->pkgs.slots[j];
-             j = (j + 1) & (s->pkgs.nslots - 1)) {
-            p = s->pkgs.slots[j];
-            if (p->hash == h && p->key_len == key_len && memcmp(p->key, key, key_len) == 0) {
-                *out = p;
-                return 0;
-            }
-        }
-    }
+    *out = p;
+    if (p)
+        return 0;
     error = table_reserve(&s->pkgs, pkg_hash_of);
     if (error < 0)
         return error;
@@ -678,6 +769,36 @@ static int lookup_package(pkg_entry **out, vt_scan *s, const char *key, size_t k
         ;
     s->pkgs.slots[j] = p;
     s->pkgs.used++;
+    s->want_gen++;
+    *out = p;
+    return 0;
+}
+
+/*
+ * The advisories for `key` ("ecosystem base\0name"), from the cache or the
+ * store. The package's advisory array lives in vt_malloc memory owned by the
+ * entry (freed in vt_scan_free).
+ */
+static int lookup_package(pkg_entry **out, vt_scan *s, const char *key, size_t key_len,
+                          vt_error *err)
+{
+    uint64_t h = fnv1a(key, key_len);
+    refs_ctx rc = {NULL, 0, 0};
+    const char *name = key + strlen(key) + 1;
+    uint64_t nh = name_hash(name);
+    pkg_entry *p;
+    size_t i;
+    int error;
+
+    *out = NULL;
+    error = pkg_add(&p, s, key, key_len, h);
+    if (error < 0)
+        return error;
+    if (p->looked_up) {
+        *out = p;
+        return 0;
+    }
+    p->looked_up = true;
     s->lookups++;
     /* The references are collected first: the texts are read by another
      * statement, and only for advisories this scan has not parsed yet. */
@@ -723,6 +844,7 @@ int vt_scan_new(vt_scan **out, vt_store *store)
         return VT_ENOMEM;
     s->store = store;
     s->arena.block_size = 64 * 1024;
+    vt_buf_init(&s->want_key, 0);
     *out = s;
     return 0;
 }
@@ -745,6 +867,8 @@ void vt_scan_free(vt_scan *s)
     vt_free(s->sboms);
     vt_free(s->findings);
     vt_free(s->unid);
+    vt_buf_dispose(&s->want_key);
+    vt_free(s->keep);
     vt_arena_dispose(&s->arena);
     vt_free(s);
 }
@@ -890,7 +1014,7 @@ static int scan_component(vt_scan *s, size_t sbom_index, size_t comp_index,
     vt_purl *p = NULL;
     vt_error perr = VT_ERROR_INIT;
     comp_copy cc = {NULL, NULL, NULL, NULL, NULL};
-    const char *version, *colon, *epoch;
+    const char *version, *epoch;
     pkg_entry *pkg;
     size_t i;
     int error, mapped;
@@ -940,13 +1064,7 @@ static int scan_component(vt_scan *s, size_t sbom_index, size_t comp_index,
     }
     /* The lookup key is the ecosystem without its release, then the name
      * normalised as advisories are indexed. */
-    vt_buf_clear(&w->key);
-    colon = strchr(w->eco.ptr, ':');
-    error = vt_buf_put(&w->key, w->eco.ptr, colon ? (size_t)(colon - w->eco.ptr) : w->eco.len);
-    if (error >= 0)
-        error = vt_buf_putc(&w->key, '\0');
-    if (error >= 0)
-        error = vt_osv_normalize_name(&w->key, w->eco.ptr, w->name.ptr);
+    error = package_key(&w->key, w->eco.ptr, w->name.ptr);
     if (error < 0)
         goto out;
     error = lookup_package(&pkg, s, w->key.ptr, w->key.len, err);
@@ -991,6 +1109,41 @@ out:
     return error;
 }
 
+/*
+ * Add the package of every component that has one to `pkgs`, not looked up
+ * yet, so that advisories read later keep the entries of all of them and
+ * only those. What cannot be identified is skipped here; scan_component
+ * says why. Returns 0 or VT_ENOMEM.
+ */
+static int announce_components(vt_scan *s, const vt_sbom *sbom, scratch *w)
+{
+    pkg_entry *p;
+    size_t i;
+    int error = 0, mapped;
+
+    for (i = 0; i < sbom->ncomponents && error >= 0; i++) {
+        const vt_sbom_component *c = &sbom->components[i];
+        vt_purl *purl = NULL;
+
+        if (!c->purl || !c->purl[0])
+            continue;
+        error = vt_purl_parse(&purl, c->purl, strlen(c->purl), NULL);
+        if (error < 0) {
+            error = error == VT_ENOMEM ? error : 0;
+            continue;
+        }
+        mapped = vt_purl_osv(&w->eco, &w->name, purl);
+        if (mapped > 0)
+            error = package_key(&w->key, w->eco.ptr, w->name.ptr);
+        else
+            error = mapped;
+        if (mapped > 0 && error >= 0)
+            error = pkg_add(&p, s, w->key.ptr, w->key.len, fnv1a(w->key.ptr, w->key.len));
+        vt_purl_free(purl);
+    }
+    return error;
+}
+
 int vt_scan_add_sbom(vt_scan *s, const char *path, const vt_sbom *sbom, vt_error *err)
 {
     scratch w = {VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT};
@@ -1011,6 +1164,9 @@ int vt_scan_add_sbom(vt_scan *s, const char *path, const vt_sbom *sbom, vt_error
     for (i = 0; i < sbom->ncomponents; i++)
         if (!sbom->components[i].is_metadata)
             e->components++;
+    error = announce_components(s, sbom, &w);
+    if (error < 0)
+        goto out;
     /* One read snapshot for all the lookups of this SBOM. */
     error = vt_store_read_begin(s->store, err);
     if (error < 0)
