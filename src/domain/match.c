@@ -436,16 +436,16 @@ static bool match_el_release(char *rel, size_t size, const char *version)
  */
 static bool match_ecosystem(const char *entry, const char *q, size_t qbase, const char *qrel)
 {
-    size_t ebase;
-
-    if (!entry)
+    /* q[0..qbase) holds no ':', so the entry has the same base exactly when
+     * it starts with those bytes and its base ends right there; this spares
+     * a search for ':' in every entry of every candidate advisory. */
+    if (!entry || strncmp(entry, q, qbase) != 0)
         return false;
-    ebase = match_base_len(entry);
-    if (ebase != qbase || memcmp(entry, q, qbase) != 0)
+    if (entry[qbase] != ':' && entry[qbase] != '\0')
         return false;
-    if (entry[ebase] == '\0' || !qrel)
+    if (entry[qbase] == '\0' || !qrel)
         return true;
-    return strcmp(entry + ebase + 1, qrel) == 0;
+    return strcmp(entry + qbase + 1, qrel) == 0;
 }
 
 /* ------------------------------------------------------------------------ */
