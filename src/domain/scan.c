@@ -3,10 +3,19 @@
  *
  * The work per component is kept small because SBOMs have tens of thousands
  * of components that share far fewer packages: the store is asked once per
- * distinct (ecosystem, name), each advisory text is parsed once per scan (an
- * AlmaLinux advisory names dozens of binary packages, so the same text comes
- * back for many lookups), and the per-advisory facts (CVSS scores, grade, KEV
- * entry) are computed once with it. Only matching is per component.
+ * distinct (ecosystem, name) for references only, each advisory text is
+ * read and parsed once per scan (an AlmaLinux advisory names dozens of
+ * binary packages, so the same advisory comes back for many lookups), and
+ * the per-advisory facts (CVSS scores, grade, KEV entry) are computed once
+ * with it. Only matching is per component.
+ *
+ * Memory: the full parse is dropped at once for a compact copy holding what
+ * findings print and the affected entries of this scan's packages (all
+ * components are announced before the first lookup); each package keeps,
+ * per advisory, the run of entries naming it, which is all the matcher
+ * reads. A later SBOM with new packages makes cached advisories be compacted
+ * again from their text, so a multi-SBOM scan gives the same findings as
+ * separate ones.
  */
 #include <stdlib.h>
 #include <string.h>
