@@ -76,6 +76,12 @@ typedef struct table {
     size_t nslots, used;
 } table;
 
+/* A slot of the string intern table; p == NULL when free. */
+typedef struct istr {
+    uint64_t h;
+    const char *p;
+} istr;
+
 struct vt_scan {
     vt_store *store;
     vt_arena arena; /* every string and array of the report and the caches */
@@ -97,6 +103,8 @@ struct vt_scan {
     vt_buf want_key; /* scratch for entry_wanted */
     bool *keep;      /* scratch for compact_advisory */
     size_t keep_cap;
+    istr *strs;      /* interned strings of the compact copies, see intern */
+    size_t strs_slots, strs_used;
     vt_scan_report report;
 };
 
@@ -334,27 +342,75 @@ static int dup_str(vt_arena *a, const char **out, const char *src)
 }
 
 /*
- * An arena copy of what the matcher reads of an affected entry: package
- * ecosystem and name, ranges with their events, and versions. The JSON
- * blobs, purl and repository are left out. `prev` is the previous copy, whose
- * ecosystem string is shared when equal (a distribution advisory repeats
- * "AlmaLinux:8" for every binary package).
+ * One shared arena copy of `src` per distinct string (NULL stays NULL) in
+ * *out. The affected entries of a scan's advisories hold a few hundred
+ * thousand strings but only some tens of thousands distinct ones (the same
+ * ecosystems, package names, "0" and version lists again and again), and
+ * each arena copy costs at least 16 bytes. Returns 0 or VT_ENOMEM.
  */
-static int copy_affected(vt_arena *ar, vt_osv_affected *dst, const vt_osv_affected *src,
-                         const vt_osv_affected *prev)
+static int intern(vt_scan *s, const char **out, const char *src)
 {
+    size_t len, j, n, i;
+    uint64_t h;
+    istr *slots;
+
+    *out = NULL;
+    if (!src)
+        return 0;
+    len = strlen(src);
+    h = fnv1a(src, len);
+    if (s->strs_slots) {
+        for (j = (size_t)h & (s->strs_slots - 1); s->strs[j].p; j = (j + 1) & (s->strs_slots - 1)) {
+            if (s->strs[j].h == h && strcmp(s->strs[j].p, src) == 0) {
+                *out = s->strs[j].p;
+                return 0;
+            }
+        }
+    }
+    if (!s->strs_slots || (s->strs_used + 1) * 2 > s->strs_slots) {
+        n = s->strs_slots ? s->strs_slots * 2 : 1024;
+        slots = vt_calloc(n, sizeof(*slots));
+        if (!slots)
+            return VT_ENOMEM;
+        for (i = 0; i < s->strs_slots; i++) {
+            if (!s->strs[i].p)
+                continue;
+            for (j = (size_t)s->strs[i].h & (n - 1); slots[j].p; j = (j + 1) & (n - 1))
+                ;
+            slots[j] = s->strs[i];
+        }
+        vt_free(s->strs);
+        s->strs = slots;
+        s->strs_slots = n;
+    }
+    *out = vt_arena_strndup(&s->arena, src, len);
+    if (!*out)
+        return VT_ENOMEM;
+    for (j = (size_t)h & (s->strs_slots - 1); s->strs[j].p; j = (j + 1) & (s->strs_slots - 1))
+        ;
+    s->strs[j].h = h;
+    s->strs[j].p = *out;
+    s->strs_used++;
+    return 0;
+}
+
+/*
+ * An arena copy of what the matcher reads of an affected entry: package
+ * ecosystem and name, ranges with their events, and versions, the strings
+ * interned. The JSON blobs, purl and repository are left out.
+ */
+static int copy_affected(vt_scan *s, vt_osv_affected *dst, const vt_osv_affected *src)
+{
+    vt_arena *ar = &s->arena;
     vt_osv_range *ranges = NULL;
     const char **versions = NULL;
     size_t i, j;
     int error = 0;
 
     memset(dst, 0, sizeof(*dst));
-    if (prev && prev->ecosystem && src->ecosystem && strcmp(prev->ecosystem, src->ecosystem) == 0)
-        dst->ecosystem = prev->ecosystem;
-    else
-        error = dup_str(ar, &dst->ecosystem, src->ecosystem);
+    error = intern(s, &dst->ecosystem, src->ecosystem);
     if (error >= 0)
-        error = dup_str(ar, &dst->name, src->name);
+        error = intern(s, &dst->name, src->name);
     if (error < 0)
         return error;
     if (src->nranges) {
@@ -374,7 +430,7 @@ static int copy_affected(vt_arena *ar, vt_osv_affected *dst, const vt_osv_affect
         }
         for (j = 0; j < r->nevents; j++) {
             events[j].kind = r->events[j].kind;
-            error = dup_str(ar, &events[j].value, r->events[j].value);
+            error = intern(s, &events[j].value, r->events[j].value);
             if (error < 0)
                 return error;
         }
@@ -389,7 +445,7 @@ static int copy_affected(vt_arena *ar, vt_osv_affected *dst, const vt_osv_affect
             return VT_ENOMEM;
     }
     for (i = 0; i < src->nversions; i++) {
-        error = dup_str(ar, &versions[i], src->versions[i]);
+        error = intern(s, &versions[i], src->versions[i]);
         if (error < 0)
             return error;
     }
@@ -520,7 +576,7 @@ static int compact_advisory(vt_scan *s, vt_advisory **out, const vt_advisory *fu
     for (i = 0; i < full->naffected; i++) {
         if (!s->keep[i])
             continue;
-        error = copy_affected(ar, &aff[n], &full->affected[i], n ? &aff[n - 1] : NULL);
+        error = copy_affected(s, &aff[n], &full->affected[i]);
         if (error < 0)
             return error;
         n++;
@@ -878,6 +934,7 @@ void vt_scan_free(vt_scan *s)
     vt_free(s->unid);
     vt_buf_dispose(&s->want_key);
     vt_free(s->keep);
+    vt_free(s->strs);
     vt_arena_dispose(&s->arena);
     vt_free(s);
 }
@@ -971,10 +1028,11 @@ static int add_finding(vt_scan *s, size_t sbom_index, size_t comp_index, comp_co
         fixed = vt_arena_alloc(&s->arena, m->nfixed * sizeof(*fixed));
         if (!fixed)
             return VT_ENOMEM;
+        /* Interned: the components of one package share their fixes. */
         for (i = 0; i < m->nfixed; i++) {
-            fixed[i] = vt_arena_strdup(&s->arena, m->fixed[i]);
-            if (!fixed[i])
-                return VT_ENOMEM;
+            error = intern(s, &fixed[i], m->fixed[i]);
+            if (error < 0)
+                return error;
         }
     }
     error = grow((void **)&s->findings, &s->findings_cap, s->nfindings, sizeof(*s->findings));
@@ -1001,9 +1059,9 @@ static int add_finding(vt_scan *s, size_t sbom_index, size_t comp_index, comp_co
     f->kev = e->kev;
     f->fixed_versions = fixed;
     f->nfixed_versions = m->nfixed;
-    f->matched_because = vt_arena_strdup(&s->arena, m->because);
-    if (!f->matched_because)
-        return VT_ENOMEM;
+    error = intern(s, &f->matched_because, m->because);
+    if (error < 0)
+        return error;
     s->nfindings++;
     return 0;
 }
