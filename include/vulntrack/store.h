@@ -123,8 +123,7 @@ VT_EXTERN int vt_store_upsert_kev(vt_store *s, const vt_kev_entry *e,
  * `each` may return a negative code to stop; it is passed up.
  * Returns 0, VT_EIO or `each`'s code.
  */
-VT_EXTERN int vt_store_find_advisory_refs(vt_store *s, const char *ecosystem_base,
-                                          const char *name,
+VT_EXTERN int vt_store_find_advisory_refs(vt_store *s, const char *ecosystem_base, const char *name,
                                           int (*each)(void *ctx, int64_t ref), void *ctx,
                                           vt_error *err);
 
@@ -135,8 +134,8 @@ VT_EXTERN int vt_store_find_advisory_refs(vt_store *s, const char *ecosystem_bas
  * Returns 0, VT_EIO or `each`'s code.
  */
 VT_EXTERN int vt_store_read_advisory(vt_store *s, int64_t ref, bool *found,
-                                     int (*each)(void *ctx, const char *raw, size_t len),
-                                     void *ctx, vt_error *err);
+                                     int (*each)(void *ctx, const char *raw, size_t len), void *ctx,
+                                     vt_error *err);
 
 /**
  * Read from one snapshot until vt_store_read_end: every lookup in between

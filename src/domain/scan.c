@@ -37,10 +37,10 @@
 /* An advisory read from the store, parsed, with what every finding needs. */
 typedef struct adv_entry {
     uint64_t hash;
-    int64_t ref; /* the store's reference, the cache key */
-    vt_advisory *adv;
+    int64_t ref;         /* the store's reference, the cache key */
+    vt_advisory *adv;    /* the compact copy; NULL when the stored text no longer parses */
     uint64_t *name_hash; /* per affected entry: name_hash() of its name, 0 without one */
-    size_t gen;          /* the scan's want_gen when `adv` was compacted */ /* NULL when the stored text no longer parses */
+    size_t gen;          /* the scan's want_gen when `adv` was compacted */
     vt_scan_cvss *cvss;
     size_t ncvss;
     int best_score10;
@@ -103,7 +103,7 @@ struct vt_scan {
     vt_buf want_key; /* scratch for entry_wanted */
     bool *keep;      /* scratch for compact_advisory */
     size_t keep_cap;
-    istr *strs;      /* interned strings of the compact copies, see intern */
+    istr *strs;      /* interned strings of compact copies and findings, see intern */
     size_t strs_slots, strs_used;
     vt_scan_report report;
 };
