@@ -42,13 +42,15 @@ VT_EXTERN int vt_store_rollback(vt_store *s);
 typedef enum vt_upsert_outcome {
     VT_UPSERT_INSERTED = 1,
     VT_UPSERT_UPDATED,
-    VT_UPSERT_UNCHANGED, /* same or older `modified`: the stored record wins */
+    VT_UPSERT_UNCHANGED, /* older `modified`, or equal with the same text: the stored record wins */
 } vt_upsert_outcome;
 
 /**
  * Insert or update an advisory by id. `raw` is the record's JSON text, stored
  * as it is; `adv` is its parse (for the index). A record whose `modified` is
- * older than (or equal to) the stored one's does not replace it.
+ * older than the stored one's does not replace it; one with an equal
+ * `modified` replaces it only when its text differs (feeds such as Go's use a
+ * placeholder `modified` on every record).
  * Outside a transaction the put is atomic; inside one, a failure leaves the
  * transaction to be rolled back by the caller.
  * Returns 0, VT_EIO or VT_ENOMEM.

@@ -681,6 +681,36 @@ static int store_write_advisory(vt_store *s, const vt_advisory *adv, const char 
     return 0;
 }
 
+/* Whether the stored text of advisory `rid` is byte for byte raw[0..len). */
+static int store_raw_equals(vt_store *s, int64_t rid, const char *raw, size_t len, bool *same,
+                            vt_error *err)
+{
+    sqlite3_stmt *st;
+    int error, rc;
+
+    *same = false;
+    error = store_stmt(s, ST_ADV_RAW, &st, err);
+    if (error < 0)
+        return error;
+    if (sqlite3_bind_int64(st, 1, rid) != SQLITE_OK) {
+        store_done(st);
+        return store_fail(s, err, "binding");
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const void *stored = sqlite3_column_blob(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+
+        *same = n == len && (n == 0 || memcmp(stored, raw, n) == 0);
+    } else if (rc != SQLITE_DONE) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return store_fail(s, err, "reading a stored advisory");
+    }
+    store_done(st);
+    return 0;
+}
+
 /* The body of vt_store_put_advisory. */
 static int store_put_advisory_body(vt_store *s, const vt_advisory *adv, const char *raw,
                                    size_t raw_len, vt_upsert_outcome *outcome, vt_error *err)
@@ -707,9 +737,25 @@ static int store_put_advisory_body(vt_store *s, const vt_advisory *adv, const ch
     }
     store_done(st);
 
-    if (rid && adv->modified_ms <= stored_ms) {
+    if (rid && adv->modified_ms < stored_ms) {
         *outcome = VT_UPSERT_UNCHANGED;
         return 0;
+    }
+    /*
+     * An equal `modified` replaces the record only when its text differs:
+     * every Go record carries the placeholder 0001-01-01T00:00:00Z, and a
+     * changed Go advisory must not be kept stale for ever.
+     */
+    if (rid && adv->modified_ms == stored_ms) {
+        bool same;
+
+        error = store_raw_equals(s, rid, raw, raw_len, &same, err);
+        if (error < 0)
+            return error;
+        if (same) {
+            *outcome = VT_UPSERT_UNCHANGED;
+            return 0;
+        }
     }
     if (rid) {
         error = store_unindex_old(s, rid, err);
