@@ -438,6 +438,79 @@ static int stop_after_first(void *ctx, const char *raw, size_t len)
     return VT_EINTERNAL;
 }
 
+/* Collects references; stops with -99 once `stop_after` were seen (0: never). */
+struct ref_list {
+    int64_t refs[8];
+    size_t n, stop_after;
+};
+
+static int collect_ref(void *ctx, int64_t ref)
+{
+    struct ref_list *l = ctx;
+
+    if (l->n < 8)
+        l->refs[l->n++] = ref;
+    return l->stop_after && l->n == l->stop_after ? -99 : 0;
+}
+
+static int append_text(void *ctx, const char *raw, size_t len)
+{
+    vt_buf *b = ctx;
+
+    assert_int_equal(vt_buf_put(b, raw, len), 0);
+    return vt_buf_putc(b, ';');
+}
+
+static void test_store__references_then_texts_in_one_snapshot(void **state)
+{
+    tmpdb *t = *state;
+    vt_store *s;
+    vt_advisory adv;
+    vt_osv_affected aff[2];
+    struct ref_list django = {{0}, 0, 0}, flask = {{0}, 0, 0}, stopped = {{0}, 0, 1};
+    vt_buf texts = VT_BUF_INIT;
+    vt_error err = VT_ERROR_INIT;
+    bool found = false;
+    size_t i;
+
+    s = open_ok(t->path);
+    make_adv(&adv, &aff[0], "PYSEC-1", "2024-01-01T00:00:00Z", 1, "PyPI", "Django");
+    put(s, &adv, "one");
+    /* One advisory naming two packages has one reference under both. */
+    make_adv(&adv, &aff[0], "PYSEC-2", "2024-01-01T00:00:00Z", 1, "PyPI", "Django");
+    aff[1] = aff[0];
+    aff[1].name = "Flask";
+    adv.naffected = 2;
+    put(s, &adv, "two");
+
+    assert_int_equal(vt_store_read_begin(s, &err), 0);
+    assert_int_equal(vt_store_find_advisory_refs(s, "PyPI", "django", collect_ref, &django, &err),
+                     0);
+    assert_int_equal(vt_store_find_advisory_refs(s, "PyPI", "flask", collect_ref, &flask, &err), 0);
+    assert_int_equal(django.n, 2);
+    assert_int_equal(flask.n, 1);
+    assert_true(flask.refs[0] == django.refs[0] || flask.refs[0] == django.refs[1]);
+    for (i = 0; i < django.n; i++) {
+        assert_int_equal(vt_store_read_advisory(s, django.refs[i], &found, append_text, &texts,
+                                                &err), 0);
+        assert_true(found);
+    }
+    assert_true(strcmp(texts.ptr, "one;two;") == 0 || strcmp(texts.ptr, "two;one;") == 0);
+    /* A reference that names nothing reads as absent, without a call. */
+    vt_buf_clear(&texts);
+    assert_int_equal(vt_store_read_advisory(s, 987654321, &found, append_text, &texts, &err), 0);
+    assert_false(found);
+    assert_string_equal(texts.ptr, "");
+    /* The callback's negative code stops the walk and is passed up. */
+    assert_int_equal(vt_store_find_advisory_refs(s, "PyPI", "django", collect_ref, &stopped, &err),
+                     -99);
+    assert_int_equal(stopped.n, 1);
+    vt_store_read_end(s);
+    vt_store_read_end(s); /* nothing open: harmless */
+    vt_buf_dispose(&texts);
+    vt_store_close(s);
+}
+
 static void test_store__find_callback_can_stop(void **state)
 {
     tmpdb *t = *state;
@@ -714,6 +787,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store__find_by_ecosystem_and_normalised_name, tmpdb_setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_store__update_replaces_index_rows_of_a_real_record, tmpdb_setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_store__find_callback_can_stop, tmpdb_setup, tmpdb_teardown),
+        cmocka_unit_test_setup_teardown(test_store__references_then_texts_in_one_snapshot, tmpdb_setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_store__kev_put_and_get, tmpdb_setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_store__stats_rows, tmpdb_setup, tmpdb_teardown),
         cmocka_unit_test_setup_teardown(test_store__rollback_discards_and_commit_keeps, tmpdb_setup, tmpdb_teardown),
