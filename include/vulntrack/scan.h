@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "common.h"
 #include "grade.h"
+#include "out.h"
 #include "sbom.h"
 #include "store.h"
 
@@ -181,5 +182,21 @@ VT_EXTERN int vt_scan_format_time(vt_buf *out, int64_t ms);
  * the same document id. Returns 0, VT_ENOMEM or VT_ETOOBIG.
  */
 VT_EXTERN int vt_scan_uuid(vt_buf *out, const char *s, size_t len);
+
+/*
+ * Streaming writers: the same documents as the writers above, byte for byte,
+ * written to `out` in chunks (out.h) so that a large report is never held
+ * whole, and flushed at the end. Returns 0, VT_ENOMEM, VT_ETOOBIG or VT_EIO
+ * (a write failed; out->sys_errno says why). After an error the output may
+ * end in a partial document.
+ */
+VT_EXTERN int vt_scan_stream_json(vt_out *out, const vt_scan_report *r,
+                                  const vt_scan_write_options *opts);
+VT_EXTERN int vt_scan_stream_sarif(vt_out *out, const vt_scan_report *r,
+                                   const vt_scan_write_options *opts);
+VT_EXTERN int vt_scan_stream_cyclonedx_vex(vt_out *out, const vt_scan_report *r,
+                                           const vt_scan_write_options *opts);
+VT_EXTERN int vt_scan_stream_openvex(vt_out *out, const vt_scan_report *r,
+                                     const vt_scan_write_options *opts);
 
 #endif

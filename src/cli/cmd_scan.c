@@ -2,6 +2,7 @@
  * cmd_scan.c - `vulntrack scan`: SBOMs in, known vulnerabilities out, as a
  * table, the JSON contract, SARIF, CycloneDX VEX or OpenVEX.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include "cli.h"
 #include "scan_table.h"
 #include "vulntrack/alloc.h"
+#include "vulntrack/out.h"
 #include "vulntrack/sbom.h"
 #include "vulntrack/scan.h"
 #include "vulntrack/store.h"
@@ -310,40 +312,45 @@ out:
     return error;
 }
 
+/*
+ * Write the report to standard output as it is made, in chunks (vt_out), so
+ * that a report of tens of megabytes is never held whole. A failed write
+ * (a closed pipe, a full disk) stops it with a message and VT_EIO; SIGPIPE is
+ * ignored so that a closed pipe is such a failure, not a silent death.
+ */
 static int write_report(const vt_scan_report *r, const scan_opts *o)
 {
     vt_scan_write_options wo = VT_SCAN_WRITE_OPTIONS_INIT;
-    vt_buf out = VT_BUF_INIT;
+    vt_out out;
     const char *no_color;
     int error;
 
-    out.max = (size_t)1024 * 1024 * 1024;
+    signal(SIGPIPE, SIG_IGN);
+    vt_out_init_file(&out, stdout);
     wo.now_ms = document_time();
     switch (o->format) {
     case FMT_JSON:
-        error = vt_scan_write_json(&out, r, &wo);
+        error = vt_scan_stream_json(&out, r, &wo);
         break;
     case FMT_SARIF:
-        error = vt_scan_write_sarif(&out, r, &wo);
+        error = vt_scan_stream_sarif(&out, r, &wo);
         break;
     case FMT_CDX_VEX:
-        error = vt_scan_write_cyclonedx_vex(&out, r, &wo);
+        error = vt_scan_stream_cyclonedx_vex(&out, r, &wo);
         break;
     case FMT_OPENVEX:
-        error = vt_scan_write_openvex(&out, r, &wo);
+        error = vt_scan_stream_openvex(&out, r, &wo);
         break;
     default:
         no_color = getenv("NO_COLOR");
         error = cli_scan_table(&out, r, isatty(STDOUT_FILENO) && !(no_color && no_color[0]));
         break;
     }
-    if (error >= 0 && fwrite(out.ptr, 1, out.len, stdout) != out.len)
-        error = VT_EIO;
-    if (error >= 0 && (fflush(stdout) != 0 || ferror(stdout)))
-        error = VT_EIO;
-    if (error < 0)
+    if (error == VT_EIO && out.sys_errno)
+        cli_errorf("scan", "writing the report: %s", strerror(out.sys_errno));
+    else if (error < 0)
         cli_errorf("scan", "writing the report: %s", vt_strerror(error));
-    vt_buf_dispose(&out);
+    vt_out_dispose(&out);
     return error;
 }
 

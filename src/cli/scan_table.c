@@ -2,7 +2,8 @@
  * scan_table.c - the scan report for people. Columns are padded to the
  * widest cell counted in characters (UTF-8 code points), not bytes, so that
  * names outside ASCII keep the columns aligned; colour escapes are added
- * outside the padding for the same reason.
+ * outside the padding for the same reason. Lines leave a few at a time
+ * (vt_out_step), so a long table is never held whole.
  */
 #include <string.h>
 
@@ -127,8 +128,9 @@ static int summary_line(vt_buf *out, const vt_scan_report *r)
     return error;
 }
 
-int cli_scan_table(vt_buf *out, const vt_scan_report *r, bool color)
+int cli_scan_table(vt_out *sink, const vt_scan_report *r, bool color)
 {
+    vt_buf *out = sink->b;
     vt_buf cells[NCOLS] = {VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT, VT_BUF_INIT};
     size_t width[NCOLS];
     size_t i, c;
@@ -171,9 +173,13 @@ int cli_scan_table(vt_buf *out, const vt_scan_report *r, bool color)
             out->ptr[--out->len] = '\0';
         if (error >= 0)
             error = vt_buf_putc(out, '\n');
+        if (error >= 0)
+            error = vt_out_step(sink);
     }
     if (error >= 0)
         error = summary_line(out, r);
+    if (error >= 0)
+        error = vt_out_flush(sink);
     for (c = 0; c < NCOLS; c++)
         vt_buf_dispose(&cells[c]);
     return error;

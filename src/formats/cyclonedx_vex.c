@@ -258,13 +258,13 @@ static int vulnerability_json(cJSON *vulns, const vt_scan_report *r, const vt__s
 }
 
 /* components[]: each affected component once, under the ref the vulnerabilities use. */
-static int components_json(cJSON *root, const vt_scan_report *r)
+static int stream_components(vt_out *out, const vt_scan_report *r)
 {
     const char **refs = NULL;
-    bool *first = NULL;
-    cJSON *arr = cJSON_CreateArray();
+    bool *first = NULL, first_element = true;
+    cJSON *holder = cJSON_CreateArray();
     size_t i;
-    int error = arr ? 0 : VT_ENOMEM;
+    int error = holder ? 0 : VT_ENOMEM;
 
     if (error >= 0 && r->nfindings) {
         refs = vt_calloc(r->nfindings, sizeof(*refs));
@@ -274,6 +274,8 @@ static int components_json(cJSON *root, const vt_scan_report *r)
         if (error >= 0)
             error = vt__scan_first_occurrence(&first, refs, r->nfindings);
     }
+    if (error >= 0)
+        error = vt__scan_open_array(out, "components");
     for (i = 0; error >= 0 && i < r->nfindings; i++) {
         const vt_finding *f = &r->findings[i];
         cJSON *c;
@@ -291,17 +293,18 @@ static int components_json(cJSON *root, const vt_scan_report *r)
         if (error >= 0)
             error = vt_json_add_str(c, "purl", f->purl);
         if (error >= 0)
-            error = vt_json_add_take(arr, NULL, c);
+            error = vt_json_add_take(holder, NULL, c);
         else
             cJSON_Delete(c);
+        if (error >= 0)
+            error = vt__scan_print_elements(out, holder, &first_element);
     }
+    if (error >= 0)
+        error = vt_buf_putc(out->b, ']');
     vt_free(refs);
     vt_free(first);
-    if (error < 0) {
-        cJSON_Delete(arr);
-        return error;
-    }
-    return vt_json_add_take(root, "components", arr);
+    cJSON_Delete(holder);
+    return error;
 }
 
 static int metadata_json(cJSON *root, const vt_scan_write_options *opts)
@@ -345,39 +348,50 @@ static int metadata_json(cJSON *root, const vt_scan_write_options *opts)
     return error;
 }
 
-int vt_scan_write_cyclonedx_vex(vt_buf *out, const vt_scan_report *r,
-                                const vt_scan_write_options *opts)
+int vt_scan_stream_cyclonedx_vex(vt_out *out, const vt_scan_report *r,
+                                 const vt_scan_write_options *opts)
 {
     vt__scan_groups g;
-    cJSON *root = NULL;
+    cJSON *head = NULL;
     vt_buf serial = VT_BUF_INIT;
     int error;
 
     error = vt__scan_groups_init(&g, r);
     if (error < 0)
         return error;
-    root = cJSON_CreateObject();
-    error = root ? 0 : VT_ENOMEM;
+    head = cJSON_CreateObject();
+    error = head ? 0 : VT_ENOMEM;
     if (error >= 0)
-        error = vt_json_add_str(root, "bomFormat", "CycloneDX");
+        error = vt_json_add_str(head, "bomFormat", "CycloneDX");
     if (error >= 0)
-        error = vt_json_add_str(root, "specVersion", "1.5");
+        error = vt_json_add_str(head, "specVersion", "1.5");
     if (error >= 0)
         error = vt__scan_document_urn(&serial, r, "cyclonedx-vex", opts);
     if (error >= 0)
-        error = vt_json_add_str(root, "serialNumber", serial.ptr);
+        error = vt_json_add_str(head, "serialNumber", serial.ptr);
     if (error >= 0)
-        error = vt_json_add_num(root, "version", 1);
+        error = vt_json_add_num(head, "version", 1);
     if (error >= 0)
-        error = metadata_json(root, opts);
+        error = metadata_json(head, opts);
     if (error >= 0)
-        error = components_json(root, r);
+        error = vt__scan_open_object(out, head);
     if (error >= 0)
-        error = vt__scan_add_group_array(root, "vulnerabilities", r, &g, vulnerability_json);
+        error = stream_components(out, r);
     if (error >= 0)
-        error = vt__scan_print_document(out, root);
-    cJSON_Delete(root);
+        error = vt__scan_stream_group_array(out, "vulnerabilities", r, &g, vulnerability_json);
+    if (error >= 0)
+        error = vt__scan_close_document(out, "}");
+    cJSON_Delete(head);
     vt_buf_dispose(&serial);
     vt__scan_groups_dispose(&g);
     return error;
+}
+
+int vt_scan_write_cyclonedx_vex(vt_buf *out, const vt_scan_report *r,
+                                const vt_scan_write_options *opts)
+{
+    vt_out o;
+
+    vt_out_init_buf(&o, out);
+    return vt_scan_stream_cyclonedx_vex(&o, r, opts);
 }

@@ -85,44 +85,54 @@ static int statement_json(cJSON *statements, const vt_scan_report *r, const vt__
     return vt_json_add_take(statements, NULL, st);
 }
 
-int vt_scan_write_openvex(vt_buf *out, const vt_scan_report *r, const vt_scan_write_options *opts)
+int vt_scan_stream_openvex(vt_out *out, const vt_scan_report *r, const vt_scan_write_options *opts)
 {
     vt__scan_groups g;
-    cJSON *root = NULL;
+    cJSON *head = NULL;
     vt_buf id = VT_BUF_INIT, ts = VT_BUF_INIT, tooling = VT_BUF_INIT;
     int error;
 
     error = vt__scan_groups_init(&g, r);
     if (error < 0)
         return error;
-    root = cJSON_CreateObject();
-    error = root ? 0 : VT_ENOMEM;
+    head = cJSON_CreateObject();
+    error = head ? 0 : VT_ENOMEM;
     if (error >= 0)
-        error = vt_json_add_str(root, "@context", OPENVEX_CONTEXT);
+        error = vt_json_add_str(head, "@context", OPENVEX_CONTEXT);
     if (error >= 0)
         error = vt__scan_document_urn(&id, r, "openvex", opts);
     if (error >= 0)
-        error = vt_json_add_str(root, "@id", id.ptr);
+        error = vt_json_add_str(head, "@id", id.ptr);
     if (error >= 0)
-        error = vt_json_add_str(root, "author", "vulntrack");
+        error = vt_json_add_str(head, "author", "vulntrack");
     if (error >= 0)
         error = vt_scan_format_time(&ts, opts ? opts->now_ms : 0);
     if (error >= 0)
-        error = vt_json_add_str(root, "timestamp", ts.ptr);
+        error = vt_json_add_str(head, "timestamp", ts.ptr);
     if (error >= 0)
-        error = vt_json_add_num(root, "version", 1);
+        error = vt_json_add_num(head, "version", 1);
     if (error >= 0)
         error = vt_buf_printf(&tooling, "vulntrack %s", vt__scan_tool_version(opts));
     if (error >= 0)
-        error = vt_json_add_str(root, "tooling", tooling.ptr);
+        error = vt_json_add_str(head, "tooling", tooling.ptr);
     if (error >= 0)
-        error = vt__scan_add_group_array(root, "statements", r, &g, statement_json);
+        error = vt__scan_open_object(out, head);
     if (error >= 0)
-        error = vt__scan_print_document(out, root);
-    cJSON_Delete(root);
+        error = vt__scan_stream_group_array(out, "statements", r, &g, statement_json);
+    if (error >= 0)
+        error = vt__scan_close_document(out, "}");
+    cJSON_Delete(head);
     vt_buf_dispose(&id);
     vt_buf_dispose(&ts);
     vt_buf_dispose(&tooling);
     vt__scan_groups_dispose(&g);
     return error;
+}
+
+int vt_scan_write_openvex(vt_buf *out, const vt_scan_report *r, const vt_scan_write_options *opts)
+{
+    vt_out o;
+
+    vt_out_init_buf(&o, out);
+    return vt_scan_stream_openvex(&o, r, opts);
 }

@@ -233,82 +233,73 @@ static int result_json(cJSON *results, const vt_finding *f, size_t rule_index)
     return vt_json_add_take(results, NULL, res);
 }
 
-int vt_scan_write_sarif(vt_buf *out, const vt_scan_report *r, const vt_scan_write_options *opts)
+/*
+ * The document is {"$schema","version","runs":[{"tool":{"driver":{"name",
+ * "version","rules":[...]}},"results":[...]}]}: the two arrays are written an
+ * element at a time, the rest by hand around them.
+ */
+int vt_scan_stream_sarif(vt_out *out, const vt_scan_report *r, const vt_scan_write_options *opts)
 {
     vt__scan_groups g;
-    cJSON *root = cJSON_CreateObject(), *runs = NULL, *run = NULL, *tool = NULL;
-    cJSON *driver = NULL, *rules = NULL, *results = NULL;
+    cJSON *head = cJSON_CreateObject(), *driver = cJSON_CreateObject();
+    cJSON *holder = cJSON_CreateArray();
     size_t *rule_of = NULL;
+    bool first = true;
     size_t i, j;
     int error;
 
     error = vt__scan_groups_init(&g, r);
-    if (error < 0) {
-        cJSON_Delete(root);
-        return error;
-    }
-    runs = cJSON_CreateArray();
-    run = cJSON_CreateObject();
-    tool = cJSON_CreateObject();
-    driver = cJSON_CreateObject();
-    rules = cJSON_CreateArray();
-    results = cJSON_CreateArray();
+    if (error < 0)
+        goto out;
     rule_of = r->nfindings ? vt_calloc(r->nfindings, sizeof(*rule_of)) : NULL;
-    error = root && runs && run && tool && driver && rules && results &&
-                    (rule_of || !r->nfindings)
-                ? 0
-                : VT_ENOMEM;
-    for (i = 0; error >= 0 && i < g.ngroups; i++) {
-        error = rule_json(rules, &r->findings[g.groups[i].members[0]]);
-        for (j = 0; j < g.groups[i].n; j++)
-            rule_of[g.groups[i].members[j]] = i;
-    }
-    for (i = 0; error >= 0 && i < r->nfindings; i++)
-        error = result_json(results, &r->findings[i], rule_of[i]);
+    error = head && driver && holder && (rule_of || !r->nfindings) ? 0 : VT_ENOMEM;
     if (error >= 0)
-        error = vt_json_add_str(root, "$schema", SARIF_SCHEMA);
+        error = vt_json_add_str(head, "$schema", SARIF_SCHEMA);
     if (error >= 0)
-        error = vt_json_add_str(root, "version", "2.1.0");
+        error = vt_json_add_str(head, "version", "2.1.0");
     if (error >= 0)
         error = vt_json_add_str(driver, "name", "vulntrack");
     if (error >= 0)
         error = vt_json_add_str(driver, "version", vt__scan_tool_version(opts));
-    if (error >= 0) {
-        error = vt_json_add_take(driver, "rules", rules);
-        rules = NULL;
-    }
-    if (error >= 0) {
-        error = vt_json_add_take(tool, "driver", driver);
-        driver = NULL;
-    }
-    if (error >= 0) {
-        error = vt_json_add_take(run, "tool", tool);
-        tool = NULL;
-    }
-    if (error >= 0) {
-        error = vt_json_add_take(run, "results", results);
-        results = NULL;
-    }
-    if (error >= 0) {
-        error = vt_json_add_take(runs, NULL, run);
-        run = NULL;
-    }
-    if (error >= 0) {
-        error = vt_json_add_take(root, "runs", runs);
-        runs = NULL;
+    if (error >= 0)
+        error = vt__scan_open_object(out, head);
+    if (error >= 0)
+        error = vt_buf_puts(out->b, ",\"runs\":[{\"tool\":{\"driver\":");
+    if (error >= 0)
+        error = vt__scan_open_object(out, driver);
+    if (error >= 0)
+        error = vt__scan_open_array(out, "rules");
+    for (i = 0; error >= 0 && i < g.ngroups; i++) {
+        error = rule_json(holder, &r->findings[g.groups[i].members[0]]);
+        if (error >= 0)
+            error = vt__scan_print_elements(out, holder, &first);
+        for (j = 0; j < g.groups[i].n; j++)
+            rule_of[g.groups[i].members[j]] = i;
     }
     if (error >= 0)
-        error = vt_json_print(out, root);
+        error = vt_buf_puts(out->b, "]}}");
     if (error >= 0)
-        error = vt_buf_putc(out, '\n');
-    cJSON_Delete(results);
-    cJSON_Delete(rules);
+        error = vt__scan_open_array(out, "results");
+    for (first = true, i = 0; error >= 0 && i < r->nfindings; i++) {
+        error = result_json(holder, &r->findings[i], rule_of[i]);
+        if (error >= 0)
+            error = vt__scan_print_elements(out, holder, &first);
+    }
+    if (error >= 0)
+        error = vt__scan_close_document(out, "]}]}");
+out:
+    cJSON_Delete(holder);
     cJSON_Delete(driver);
-    cJSON_Delete(tool);
-    cJSON_Delete(run);
-    cJSON_Delete(runs);
-    cJSON_Delete(root);
+    cJSON_Delete(head);
     vt_free(rule_of);
     vt__scan_groups_dispose(&g);
     return error;
+}
+
+int vt_scan_write_sarif(vt_buf *out, const vt_scan_report *r, const vt_scan_write_options *opts)
+{
+    vt_out o;
+
+    vt_out_init_buf(&o, out);
+    return vt_scan_stream_sarif(&o, r, opts);
 }

@@ -3,6 +3,7 @@
  * document ids, grouping by advisory, and the parts of a VEX document that
  * CycloneDX VEX and OpenVEX write alike.
  */
+#include <assert.h>
 #include <sodium.h>
 #include <time.h>
 
@@ -32,17 +33,16 @@ int vt_scan_format_time(vt_buf *out, int64_t ms)
  * serialNumber pattern) accept it. The same report gives the same id, which
  * keeps outputs reproducible.
  */
-int vt_scan_uuid(vt_buf *out, const char *s, size_t len)
+/* The UUID text of a 16-byte hash, with the version and variant bits set. */
+static int put_uuid(vt_buf *out, unsigned char h[16])
 {
-    unsigned char h[16];
     static const char hex[] = "0123456789abcdef";
     size_t i;
     int error = 0;
 
-    crypto_generichash(h, sizeof(h), (const unsigned char *)s, len, NULL, 0);
     h[6] = (unsigned char)((h[6] & 0x0f) | 0x40);
     h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
-    for (i = 0; error >= 0 && i < sizeof(h); i++) {
+    for (i = 0; error >= 0 && i < 16; i++) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             error = vt_buf_putc(out, '-');
         if (error >= 0)
@@ -51,6 +51,14 @@ int vt_scan_uuid(vt_buf *out, const char *s, size_t len)
             error = vt_buf_putc(out, hex[h[i] & 15]);
     }
     return error;
+}
+
+int vt_scan_uuid(vt_buf *out, const char *s, size_t len)
+{
+    unsigned char h[16];
+
+    crypto_generichash(h, sizeof(h), (const unsigned char *)s, len, NULL, 0);
+    return put_uuid(out, h);
 }
 
 /* A finding's advisory id beside its index, so qsort needs no context. */
@@ -179,19 +187,32 @@ const char *vt__scan_component_ref(const vt_finding *f)
     return f->bom_ref && f->bom_ref[0] ? f->bom_ref : f->purl;
 }
 
+/*
+ * The hash is fed one finding at a time: the seed text of a large report is
+ * megabytes, and BLAKE2b gives the same digest whether its input comes whole
+ * or in pieces, so ids do not change.
+ */
 int vt__scan_document_id(vt_buf *out, const vt_scan_report *r, const char *kind, int64_t now_ms)
 {
-    vt_buf seed = VT_BUF_INIT;
+    crypto_generichash_state st;
+    unsigned char h[16];
+    vt_buf piece = VT_BUF_INIT;
     size_t i;
     int error;
 
-    error = vt_buf_printf(&seed, "%s\n%lld\n", kind, (long long)now_ms);
-    for (i = 0; error >= 0 && i < r->nfindings; i++)
-        error = vt_buf_printf(&seed, "%s\n%s\n%s\n", r->findings[i].sbom_path, r->findings[i].purl,
-                              r->findings[i].id);
+    crypto_generichash_init(&st, NULL, 0, sizeof(h));
+    error = vt_buf_printf(&piece, "%s\n%lld\n", kind, (long long)now_ms);
+    for (i = 0; error >= 0 && i <= r->nfindings; i++) {
+        crypto_generichash_update(&st, (const unsigned char *)piece.ptr, piece.len);
+        vt_buf_clear(&piece);
+        if (i < r->nfindings)
+            error = vt_buf_printf(&piece, "%s\n%s\n%s\n", r->findings[i].sbom_path,
+                                  r->findings[i].purl, r->findings[i].id);
+    }
+    crypto_generichash_final(&st, h, sizeof(h));
     if (error >= 0)
-        error = vt_scan_uuid(out, seed.ptr, seed.len);
-    vt_buf_dispose(&seed);
+        error = put_uuid(out, h);
+    vt_buf_dispose(&piece);
     return error;
 }
 
@@ -220,20 +241,43 @@ int vt__scan_triage_note(vt_buf *out, const vt_scan_report *r, const vt__scan_gr
     return error;
 }
 
-int vt__scan_add_group_array(cJSON *root, const char *key, const vt_scan_report *r,
-                             const vt__scan_groups *g, vt__scan_group_fn one)
+int vt__scan_print_elements(vt_out *out, cJSON *holder, bool *first)
 {
-    cJSON *arr = cJSON_CreateArray();
-    size_t i;
-    int error = arr ? 0 : VT_ENOMEM;
+    cJSON *item;
+    int error = 0;
 
-    for (i = 0; error >= 0 && i < g->ngroups; i++)
-        error = one(arr, r, &g->groups[i]);
-    if (error < 0) {
-        cJSON_Delete(arr);
-        return error;
+    while (error >= 0 && (item = holder->child) != NULL) {
+        if (!*first)
+            error = vt_buf_putc(out->b, ',');
+        *first = false;
+        if (error >= 0)
+            error = vt_json_print(out->b, item);
+        cJSON_Delete(cJSON_DetachItemViaPointer(holder, item));
     }
-    return vt_json_add_take(root, key, arr);
+    if (error >= 0)
+        error = vt_out_step(out);
+    return error;
+}
+
+int vt__scan_stream_group_array(vt_out *out, const char *key, const vt_scan_report *r,
+                                const vt__scan_groups *g, vt__scan_group_fn one)
+{
+    cJSON *holder = cJSON_CreateArray();
+    bool first = true;
+    size_t i;
+    int error = holder ? 0 : VT_ENOMEM;
+
+    if (error >= 0)
+        error = vt__scan_open_array(out, key);
+    for (i = 0; error >= 0 && i < g->ngroups; i++) {
+        error = one(holder, r, &g->groups[i]);
+        if (error >= 0)
+            error = vt__scan_print_elements(out, holder, &first);
+    }
+    if (error >= 0)
+        error = vt_buf_putc(out->b, ']');
+    cJSON_Delete(holder);
+    return error;
 }
 
 int vt__scan_add_component_array(cJSON *obj, const char *key, const vt_scan_report *r,
@@ -262,11 +306,38 @@ int vt__scan_add_component_array(cJSON *obj, const char *key, const vt_scan_repo
     return vt_json_add_take(obj, key, arr);
 }
 
-int vt__scan_print_document(vt_buf *out, const cJSON *root)
+int vt__scan_open_object(vt_out *out, const cJSON *head)
 {
-    int error = vt_json_print(out, root);
+    size_t start = out->b->len;
+    int error = vt_json_print(out->b, head);
+
+    (void)start; /* only the assertion reads it */
+    /* The members that follow continue the object: drop its closing brace. */
+    if (error >= 0) {
+        assert(out->b->len > start + 2 && out->b->ptr[out->b->len - 1] == '}');
+        out->b->ptr[--out->b->len] = '\0';
+    }
+    return error;
+}
+
+int vt__scan_open_array(vt_out *out, const char *key)
+{
+    int error = vt_buf_puts(out->b, ",\"");
 
     if (error >= 0)
-        error = vt_buf_putc(out, '\n');
+        error = vt_buf_puts(out->b, key);
+    if (error >= 0)
+        error = vt_buf_puts(out->b, "\":[");
+    return error;
+}
+
+int vt__scan_close_document(vt_out *out, const char *closing)
+{
+    int error = vt_buf_puts(out->b, closing);
+
+    if (error >= 0)
+        error = vt_buf_putc(out->b, '\n');
+    if (error >= 0)
+        error = vt_out_flush(out);
     return error;
 }

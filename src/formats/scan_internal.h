@@ -5,6 +5,7 @@
 #define VT_SCAN_INTERNAL_H
 
 #include "vulntrack/json.h"
+#include "vulntrack/out.h"
 #include "vulntrack/scan.h"
 
 /* The findings of one advisory: indexes into the report's findings, ascending. */
@@ -60,11 +61,20 @@ int vt__scan_triage_note(vt_buf *out, const vt_scan_report *r, const vt__scan_gr
 typedef int (*vt__scan_group_fn)(cJSON *arr, const vt_scan_report *r, const vt__scan_group *g);
 
 /*
- * Add under `key` of `root` an array with one entry per advisory group, in
- * the groups' order, each made by `one`. Returns 0 or `one`'s error code.
+ * Write `,"key":[`, one entry per advisory group in the groups' order, each
+ * made by `one` in a small tree that is printed and freed before the next,
+ * and `]`. Returns 0, VT_ENOMEM, VT_ETOOBIG, VT_EIO or `one`'s error code.
  */
-int vt__scan_add_group_array(cJSON *root, const char *key, const vt_scan_report *r,
-                             const vt__scan_groups *g, vt__scan_group_fn one);
+int vt__scan_stream_group_array(vt_out *out, const char *key, const vt_scan_report *r,
+                                const vt__scan_groups *g, vt__scan_group_fn one);
+
+/*
+ * Print the items of `holder` (an array) as the next elements of the array
+ * being written, a comma before each except the very first (`*first`), free
+ * them, and let the text go (vt_out_step). Returns 0, VT_ENOMEM, VT_ETOOBIG
+ * or VT_EIO.
+ */
+int vt__scan_print_elements(vt_out *out, cJSON *holder, bool *first);
 
 /* The name a VEX format gives a finding's component. */
 typedef const char *(*vt__scan_ref_fn)(const vt_finding *f);
@@ -82,7 +92,16 @@ int vt__scan_add_component_array(cJSON *obj, const char *key, const vt_scan_repo
                                  const vt__scan_group *g, vt__scan_ref_fn ref_of,
                                  vt__scan_component_fn entry);
 
-/* Print `root` as the whole document: compact JSON and a newline. */
-int vt__scan_print_document(vt_buf *out, const cJSON *root);
+/*
+ * A document is written in pieces: its head, the members before the large
+ * arrays, printed from a small tree `head` without its closing brace
+ * (vt__scan_open_object; `head` must have members); each large array
+ * (`,"key":[` by vt__scan_open_array, `key` needing no escaping, then its
+ * elements and `]`); then the closing text, a newline and a flush
+ * (vt__scan_close_document). Each returns 0, VT_ENOMEM, VT_ETOOBIG or VT_EIO.
+ */
+int vt__scan_open_object(vt_out *out, const cJSON *head);
+int vt__scan_open_array(vt_out *out, const char *key);
+int vt__scan_close_document(vt_out *out, const char *closing);
 
 #endif

@@ -4,22 +4,31 @@
  * missing optional string is null, never left out, so that every finding has
  * the same shape.
  *
- * The text is written straight into the buffer instead of through a cJSON
+ * The text is written straight into the output instead of through a cJSON
  * tree: a scan of a large SBOM has tens of thousands of findings, and the tree
- * for them took more memory and time than the rest of the output.
+ * for them took more memory and time than the rest of the output. For the
+ * same reason the output may leave after each element of an array
+ * (vt_out_step): the report is never held whole.
  */
 #include "vulntrack/scan.h"
 
 /* A writer that remembers its first error, so calls can be chained. */
 typedef struct jw {
-    vt_buf *b;
+    vt_out *o;
     int error;
 } jw;
+
+/* The text so far may be written. */
+static void step(jw *w)
+{
+    if (w->error >= 0)
+        w->error = vt_out_step(w->o);
+}
 
 static void raw(jw *w, const char *s)
 {
     if (w->error >= 0)
-        w->error = vt_buf_puts(w->b, s);
+        w->error = vt_buf_puts(w->o->b, s);
 }
 
 /* A JSON string: quotes, backslashes and control bytes escaped, UTF-8 as is. */
@@ -38,7 +47,7 @@ static void str(jw *w, const char *s)
 
         if (*p >= 0x20 && *p != '"' && *p != '\\')
             continue;
-        w->error = vt_buf_put(w->b, (const char *)run, (size_t)(p - run));
+        w->error = vt_buf_put(w->o->b, (const char *)run, (size_t)(p - run));
         run = p + 1;
         if (*p == '"' || *p == '\\') {
             esc[1] = (char)*p;
@@ -59,7 +68,7 @@ static void str(jw *w, const char *s)
         raw(w, esc);
     }
     if (w->error >= 0)
-        w->error = vt_buf_put(w->b, (const char *)run, (size_t)(p - run));
+        w->error = vt_buf_put(w->o->b, (const char *)run, (size_t)(p - run));
     raw(w, "\"");
 }
 
@@ -88,14 +97,14 @@ static void str_array(jw *w, const char *const *v, size_t n)
 static void number(jw *w, size_t n)
 {
     if (w->error >= 0)
-        w->error = vt_buf_printf(w->b, "%zu", n);
+        w->error = vt_buf_printf(w->o->b, "%zu", n);
 }
 
 /* A score in tenths as a JSON number with one decimal: 98 -> 9.8. */
 static void score(jw *w, int score10)
 {
     if (w->error >= 0)
-        w->error = vt_buf_printf(w->b, "%d.%d", score10 / 10, score10 % 10);
+        w->error = vt_buf_printf(w->o->b, "%d.%d", score10 / 10, score10 % 10);
 }
 
 static void grade(jw *w, const vt_grade *g)
@@ -204,6 +213,7 @@ static void sboms(jw *w, const vt_scan_report *r)
         key(w, "unidentified", false);
         number(w, b->unidentified);
         raw(w, "}");
+        step(w);
     }
     raw(w, "]");
     key(w, "errors", false);
@@ -221,6 +231,7 @@ static void sboms(jw *w, const vt_scan_report *r)
         key(w, "error", false);
         str(w, b->error);
         raw(w, "}");
+        step(w);
     }
     raw(w, "]");
 }
@@ -246,11 +257,12 @@ static void unidentified(jw *w, const vt_scan_report *r)
         key(w, "reason", false);
         str(w, u->reason);
         raw(w, "}");
+        step(w);
     }
     raw(w, "]");
 }
 
-int vt_scan_write_json(vt_buf *out, const vt_scan_report *r, const vt_scan_write_options *opts)
+int vt_scan_stream_json(vt_out *out, const vt_scan_report *r, const vt_scan_write_options *opts)
 {
     jw w = {out, 0};
     size_t i;
@@ -264,9 +276,20 @@ int vt_scan_write_json(vt_buf *out, const vt_scan_report *r, const vt_scan_write
         if (i)
             raw(&w, ",");
         finding(&w, &r->findings[i]);
+        step(&w);
     }
     raw(&w, "]");
     unidentified(&w, r);
     raw(&w, "}\n");
+    if (w.error >= 0)
+        w.error = vt_out_flush(out);
     return w.error;
+}
+
+int vt_scan_write_json(vt_buf *out, const vt_scan_report *r, const vt_scan_write_options *opts)
+{
+    vt_out o;
+
+    vt_out_init_buf(&o, out);
+    return vt_scan_stream_json(&o, r, opts);
 }
