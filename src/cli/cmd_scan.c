@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 #include "scan_table.h"
@@ -295,6 +298,16 @@ static int scan_one(vt_scan *scan, const char *path, const scan_opts *o)
         cli_errorf("scan", "%s: %s", path, msg.ptr);
         goto failed;
     }
+    /* The parsed SBOM owns copies of its strings: the text, as large as the
+     * file, need not be held through the scan. */
+    vt_buf_dispose(&text);
+#ifdef __GLIBC__
+    /* The parse tree just freed was several times the text; glibc keeps
+     * those pages resident, and the scan refills them only in part. Handing
+     * the free pages back lets the scan start from what is live: 7 MB less
+     * peak RSS at 50k components. */
+    malloc_trim(0);
+#endif
     vt_error_clear(&err);
     error = vt_scan_add_sbom(scan, path, sbom, &err);
     if (error < 0)
@@ -367,6 +380,17 @@ static int run_scan(int argc, char **argv)
     int status, error, i;
     size_t k;
 
+#ifdef __GLIBC__
+    /*
+     * glibc raises its mmap threshold when a block it had mapped is freed
+     * (the SBOM text, freed once parsed), after which the findings array
+     * grows inside the heap, copied on each doubling and leaving its old
+     * copies behind. A fixed threshold keeps large blocks mapped, where
+     * growing moves pages instead: 12 MB less peak RSS at 50k components
+     * (with malloc_trim in scan_one, 101 -> 82 MB).
+     */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     status = parse_args(&o, argc, argv);
     if (status >= 0)
         goto out;
