@@ -4,15 +4,20 @@
 # and the package lists are refreshed only when something is missing.
 set -eu
 
-# Build: compiler, CMake, pkg-config, and the libraries the code links.
-BUILD_PKGS="build-essential cmake pkg-config libcjson-dev libsodium-dev libsqlite3-dev libarchive-dev"
+# Build: compiler, CMake, pkg-config, and the libraries the code links
+# (libmicrohttpd is the HTTP server of `vulntrack serve`). tzdata holds the
+# IANA time zones the deadline clocks read at run time.
+BUILD_PKGS="build-essential cmake pkg-config libcjson-dev libsodium-dev libsqlite3-dev libarchive-dev libmicrohttpd-dev tzdata"
 # Tests: cmocka for unit tests; Debian's python3 with the reference
 # implementations the differential tests compare against (dpkg ships with
 # Debian, rpm's comparison comes with python3-rpm, PEP 440 with
 # python3-packaging, and the pre-22 packaging that still orders legacy PyPI
 # versions is the copy python3-pip vendors). python3-jsonschema validates
 # the scan's SARIF, CycloneDX VEX and OpenVEX output against their schemas.
-TEST_PKGS="libcmocka-dev python3 python3-rpm python3-packaging python3-pip dpkg python3-jsonschema"
+# python3-yaml reads docs/openapi.yaml in the route-coverage test; openssl
+# makes the throw-away TLS certificate of the TLS test; wrk is the load
+# generator of bench/intake.
+TEST_PKGS="libcmocka-dev python3 python3-rpm python3-packaging python3-pip dpkg python3-jsonschema python3-yaml openssl wrk"
 # Fuzzing and sanitizer builds: clang with libFuzzer and its runtimes.
 FUZZ_PKGS="clang libclang-rt-14-dev"
 

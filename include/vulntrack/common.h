@@ -43,13 +43,16 @@ typedef enum vt_error_code {
  * into the input where the problem was found (0 when it does not apply).
  */
 #define VT_ERROR_MSG_MAX 256
+#define VT_ERROR_FIELD_MAX 128
 typedef struct vt_error {
     int code;
     size_t offset;
     char msg[VT_ERROR_MSG_MAX];
+    /* The input field at fault as a JSON pointer ("/product/name"), or "". */
+    char field[VT_ERROR_FIELD_MAX];
 } vt_error;
 
-#define VT_ERROR_INIT {0, 0, {0}}
+#define VT_ERROR_INIT {0, 0, {0}, {0}}
 
 /** Short English text for a code ("invalid input"); a static string. */
 VT_EXTERN const char *vt_strerror(int code);
@@ -67,6 +70,14 @@ VT_EXTERN int vt_error_set(vt_error *err, int code, size_t offset,
 
 /** Reset `err` (may be NULL) to VT_ERROR_INIT. */
 VT_EXTERN void vt_error_clear(vt_error *err);
+
+/**
+ * vt_error_set for an error in one field of a JSON input: also records
+ * `field`, a JSON pointer (truncated to fit), so that an API can answer
+ * {"error": {"field": ...}}. Returns `code`.
+ */
+VT_EXTERN int vt_error_set_field(vt_error *err, int code, const char *field,
+                                 const char *fmt, ...) VT_PRINTF(4, 5);
 
 /** Library version string, e.g. "0.1.0"; static. */
 VT_EXTERN const char *vt_version_string(void);

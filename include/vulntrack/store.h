@@ -28,6 +28,13 @@ VT_EXTERN char *vt_store_default_path(const char *explicit_path);
  */
 VT_EXTERN int vt_store_open(vt_store **out, const char *path, vt_error *err);
 
+/**
+ * Make every later commit on this connection durable before it returns
+ * (synchronous=FULL), as the service needs before it acknowledges a
+ * report; bulk imports keep the faster default. Returns 0 or VT_EIO.
+ */
+VT_EXTERN int vt_store_set_durable(vt_store *s, vt_error *err);
+
 /** Close the store; accepts NULL. */
 VT_EXTERN void vt_store_close(vt_store *s);
 

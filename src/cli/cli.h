@@ -32,6 +32,11 @@ extern const cli_command cli_cmd_cvss;
 extern const cli_command cli_cmd_grade;
 extern const cli_command cli_cmd_db;
 extern const cli_command cli_cmd_scan;
+extern const cli_command cli_cmd_serve;
+extern const cli_command cli_cmd_ledger;
+extern const cli_command cli_cmd_org;
+extern const cli_command cli_cmd_user;
+extern const cli_command cli_cmd_token;
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);

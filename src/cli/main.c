@@ -15,6 +15,11 @@ static const cli_command *const commands[] = {
     &cli_cmd_cvss,
     &cli_cmd_db,
     &cli_cmd_scan,
+    &cli_cmd_serve,
+    &cli_cmd_ledger,
+    &cli_cmd_org,
+    &cli_cmd_user,
+    &cli_cmd_token,
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

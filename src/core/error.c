@@ -47,6 +47,7 @@ int vt_error_set(vt_error *err, int code, size_t offset, const char *fmt, ...)
         return code;
     err->code = code;
     err->offset = offset;
+    err->field[0] = '\0';
     va_start(ap, fmt);
     /* Truncation is acceptable: messages are one line for humans. */
     vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
@@ -61,6 +62,22 @@ void vt_error_clear(vt_error *err)
     err->code = 0;
     err->offset = 0;
     err->msg[0] = '\0';
+    err->field[0] = '\0';
+}
+
+int vt_error_set_field(vt_error *err, int code, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!err)
+        return code;
+    err->code = code;
+    err->offset = 0;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+    snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+    return code;
 }
 
 const char *vt_version_string(void)

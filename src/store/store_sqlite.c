@@ -93,6 +93,12 @@ struct vt_store {
     const char **refs; /* scratch: pointers into `pairs`, sorted */
     size_t refs_cap;
     bool read_tx; /* vt_store_read_begin opened a transaction */
+    /* Statements prepared by the other store files through
+     * vt__store_prepare, keyed by the address of their SQL text. */
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cached[VT__STORE_CACHE_SLOTS];
 };
 
 /* The wall clock in milliseconds since the epoch, for bookkeeping columns. */
@@ -425,6 +431,50 @@ out:
     return error;
 }
 
+sqlite3 *vt__store_db(vt_store *s)
+{
+    return s->db;
+}
+
+int vt__store_fail(vt_store *s, vt_error *err, const char *what)
+{
+    return store_fail(s, err, what);
+}
+
+int vt__store_prepare(vt_store *s, const char *sql, sqlite3_stmt **out, vt_error *err)
+{
+    size_t h = ((uintptr_t)sql >> 3) % VT__STORE_CACHE_SLOTS;
+    size_t i;
+
+    for (i = 0; i < VT__STORE_CACHE_SLOTS; i++) {
+        size_t slot = (h + i) % VT__STORE_CACHE_SLOTS;
+
+        if (s->cached[slot].sql == sql) {
+            sqlite3_reset(s->cached[slot].st);
+            sqlite3_clear_bindings(s->cached[slot].st);
+            *out = s->cached[slot].st;
+            return 0;
+        }
+        if (!s->cached[slot].sql) {
+            if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                   &s->cached[slot].st, NULL) != SQLITE_OK)
+                return store_fail(s, err, "cannot prepare a statement");
+            s->cached[slot].sql = sql;
+            *out = s->cached[slot].st;
+            return 0;
+        }
+    }
+    /* More distinct statements than slots: a programming error (raise
+     * VT__STORE_CACHE_SLOTS), reported rather than leaking statements. */
+    return vt_error_set(err, VT_EINTERNAL, 0, "store statement cache is full (%d slots)",
+                        VT__STORE_CACHE_SLOTS);
+}
+
+int vt_store_set_durable(vt_store *s, vt_error *err)
+{
+    return store_exec(s, "PRAGMA synchronous = FULL", err);
+}
+
 void vt_store_close(vt_store *s)
 {
     size_t i;
@@ -433,6 +483,8 @@ void vt_store_close(vt_store *s)
         return;
     for (i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->stmts[i]);
+    for (i = 0; i < VT__STORE_CACHE_SLOTS; i++)
+        sqlite3_finalize(s->cached[i].st);
     /* sqlite3_close_v2 with no statement left open closes at once; a
      * transaction still open is rolled back by SQLite. */
     sqlite3_close_v2(s->db);
