@@ -46,6 +46,16 @@ VT_EXTERN int vt_store_begin(vt_store *s, vt_error *err);
 VT_EXTERN int vt_store_commit(vt_store *s, vt_error *err);
 VT_EXTERN int vt_store_rollback(vt_store *s);
 
+/**
+ * A unit inside the current transaction that can be undone alone: the
+ * service's writer commits many requests in one transaction and rolls back
+ * only the one that failed. Savepoints do not nest here (one unit at a
+ * time). Each returns 0 or VT_EIO.
+ */
+VT_EXTERN int vt_store_savepoint(vt_store *s, vt_error *err);
+VT_EXTERN int vt_store_savepoint_release(vt_store *s, vt_error *err);
+VT_EXTERN int vt_store_savepoint_rollback(vt_store *s, vt_error *err);
+
 typedef enum vt_upsert_outcome {
     VT_UPSERT_INSERTED = 1,
     VT_UPSERT_UPDATED,

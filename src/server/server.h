@@ -65,6 +65,7 @@ struct vt_request {
     const char *path;                        /* without the query string */
     const char *param[VT_ROUTE_MAX_PARAMS];  /* path parameters, in pattern order */
     size_t nparam;
+    char param_store[512];                   /* the parameters' text */
     const char *body;                        /* the request body, NUL-terminated */
     size_t body_len;
     cJSON *json;                             /* VT_ROUTE_JSON_BODY routes: the parsed object */

@@ -514,6 +514,23 @@ int vt_store_commit(vt_store *s, vt_error *err)
     return store_exec(s, "COMMIT", err);
 }
 
+int vt_store_savepoint(vt_store *s, vt_error *err)
+{
+    return store_exec(s, "SAVEPOINT vt_unit", err);
+}
+
+int vt_store_savepoint_release(vt_store *s, vt_error *err)
+{
+    return store_exec(s, "RELEASE vt_unit", err);
+}
+
+int vt_store_savepoint_rollback(vt_store *s, vt_error *err)
+{
+    int error = store_exec(s, "ROLLBACK TO vt_unit", err);
+
+    return error < 0 ? error : store_exec(s, "RELEASE vt_unit", err);
+}
+
 int vt_store_read_begin(vt_store *s, vt_error *err)
 {
     int error;
