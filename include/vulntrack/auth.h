@@ -82,41 +82,166 @@ typedef struct vt_org {
 
 VT_EXTERN void vt_org_dispose(vt_org *o);
 
+/* Policy profile ids an organisation may list (data/policy). */
+#define VT_ORG_PROFILE_IDS "CN_RMSV_2021, CN_DRAFT_2019, EU_CRA, US_BOD_26_04, US_BOD_22_01"
+
 /**
- * Validate and insert an organisation (atomic). `o->id` is set on success.
- * Returns 0, VT_EINVALID (err->field names the field: kind, country,
- * time_zone, profiles, slug), VT_EINVALID for a duplicate slug, or VT_EIO.
+ * Validate and insert an organisation (one statement, so atomic on its own
+ * and safe inside the caller's transaction). `o->id` is set on success.
+ * Only `o->id` is written: the strings are read, never taken, so they may
+ * be constants. `o->profiles` NULL takes the default (["CN_RMSV_2021"] for
+ * country CN, [] otherwise) and `o->flags` NULL is {}; both are stored as
+ * compact canonical text (read it back with vt_org_get). Returns 0, VT_EINVALID (err->field is the JSON pointer of
+ * the field: /slug, /name, /kind, /country, /time_zone, /profiles,
+ * /flags/KEY; a duplicate slug is /slug), VT_ENOMEM or VT_EIO.
  */
 VT_EXTERN int vt_org_add(vt_store *s, vt_org *o, vt_error *err);
+
+/**
+ * Check every field of `o` as vt_org_add does, without the store (NULL
+ * profiles and flags are accepted: they take the defaults). Returns 0 or
+ * VT_EINVALID with err->field set.
+ */
+VT_EXTERN int vt_org_validate(const vt_org *o, vt_error *err);
+
+/* What PATCH may change; NULL members stay as they are. */
+typedef struct vt_org_patch {
+    const char *name;
+    const char *time_zone;
+    const char *profiles; /* JSON array text */
+    const char *flags;    /* JSON object text: replaces the flags as a whole */
+} vt_org_patch;
+
+/**
+ * Change organisation `slug` (one statement). On success *out (may be
+ * NULL) receives the updated record (vt_org_dispose). Returns 0,
+ * VT_EINVALID (err->field), VT_ENOTFOUND, VT_ENOMEM or VT_EIO.
+ */
+VT_EXTERN int vt_org_update(vt_store *s, const char *slug, const vt_org_patch *p, vt_org *out,
+                            vt_error *err);
+
+/**
+ * Call `each` for every organisation in slug order, or only for `only_id`
+ * when it is not 0. The record is valid during the call only. `each` may
+ * return a negative code to stop; it is passed up. Returns 0, VT_EIO or
+ * each's code.
+ */
+VT_EXTERN int vt_org_list(vt_store *s, int64_t only_id, int (*each)(void *ctx, const vt_org *o),
+                          void *ctx, vt_error *err);
 
 /** Fetch an organisation by slug or by id (when slug is NULL) into *out. VT_ENOTFOUND if absent. */
 VT_EXTERN int vt_org_get(vt_store *s, const char *slug, int64_t id, vt_org *out, vt_error *err);
 
 /**
- * Create a machine token with `role` (a VT_ROLE_* bit), `name` and
- * optional organisation `org_id` (0 for none); the token text goes to
- * `out` and is not stored. Atomic. Returns 0, VT_EINVALID or VT_EIO.
+ * Create a machine token with `role` (a VT_ROLE_* bit other than
+ * VT_ROLE_REPORTER, which only tracking tokens carry), `name` and optional
+ * organisation `org_id` (0 for none); the token text goes to `out` and is
+ * not stored. One statement (atomic). Returns 0, VT_EINVALID (err->field
+ * /role, /name or /org), VT_ENOMEM or VT_EIO. *id (may be NULL) gets the
+ * token's id.
  */
 VT_EXTERN int vt_token_create(vt_store *s, unsigned role, const char *name, int64_t org_id,
                               char out[VT_TOKEN_TEXT_MAX], vt_error *err);
+VT_EXTERN int vt_token_create_id(vt_store *s, unsigned role, const char *name, int64_t org_id,
+                                 char out[VT_TOKEN_TEXT_MAX], int64_t *id, vt_error *err);
+
+/* A stored token, without its secret (there is none to show). */
+typedef struct vt_token_info {
+    int64_t id;
+    const char *kind; /* "machine" or "session" */
+    const char *name;
+    unsigned role;
+    int64_t org_id;      /* 0: none */
+    int64_t user_id;     /* sessions: the user; else 0 */
+    int64_t created_ms;
+    int64_t expires_ms;  /* 0: never */
+    int64_t revoked_ms;  /* 0: live */
+} vt_token_info;
 
 /**
- * Add a console user with an argon2id password hash. Atomic. Returns 0,
- * VT_EINVALID (bad role, empty or duplicate name, password under 12
- * characters), VT_ENOMEM or VT_EIO.
+ * Call `each` for every token of kind `kind` ("machine", "session" or NULL
+ * for both) of organisation `org_id` (0: all), in id order; strings valid
+ * during the call. Returns 0, VT_EIO or each's negative code.
+ */
+VT_EXTERN int vt_token_list(vt_store *s, const char *kind, int64_t org_id,
+                            int (*each)(void *ctx, const vt_token_info *t), void *ctx,
+                            vt_error *err);
+
+/**
+ * Fetch token `id` (no secret) and call `each` once with it. VT_ENOTFOUND
+ * if there is no such token. Returns 0, VT_ENOTFOUND, VT_EIO or each's code.
+ */
+VT_EXTERN int vt_token_get(vt_store *s, int64_t id, int (*each)(void *ctx, const vt_token_info *t),
+                           void *ctx, vt_error *err);
+
+/**
+ * Revoke token `id` (machine or session) now; it stops authenticating at
+ * once. One statement. Returns 0, VT_ENOTFOUND (no such token, or already
+ * revoked) or VT_EIO.
+ */
+VT_EXTERN int vt_token_revoke(vt_store *s, int64_t id, vt_error *err);
+
+/* Console password length limits, in characters (code points) and bytes. */
+#define VT_PASSWORD_MIN_CHARS 12
+#define VT_PASSWORD_MAX_BYTES 1024
+
+/**
+ * Add a console user with an argon2id password hash (one statement).
+ * Console users hold one of admin, psirt_manager, analyst or auditor.
+ * Returns 0, VT_EINVALID (err->field /role, /name, /org or /password: bad
+ * role, empty, malformed or duplicate name, password under 12 characters
+ * or over 1024 bytes), VT_ENOMEM or VT_EIO. Slow on purpose (the hash).
  */
 VT_EXTERN int vt_user_add(vt_store *s, const char *name, unsigned role, int64_t org_id,
                           const char *password, vt_error *err);
 
+/* A console user, without the password hash. */
+typedef struct vt_user_info {
+    int64_t id;
+    const char *name;
+    unsigned role;
+    int64_t org_id;      /* 0: none */
+    int64_t created_ms;
+    int64_t disabled_ms; /* 0: active */
+} vt_user_info;
+
+/**
+ * Call `each` for every user of organisation `org_id` (0: all) in name
+ * order; strings valid during the call. Returns 0, VT_EIO or each's code.
+ */
+VT_EXTERN int vt_user_list(vt_store *s, int64_t org_id,
+                           int (*each)(void *ctx, const vt_user_info *u), void *ctx,
+                           vt_error *err);
+
+/**
+ * Check a user's password, read-only: on success *out is the principal the
+ * session will carry (kind SESSION, token_id 0). A wrong name, a wrong
+ * password and a disabled user are all VT_ENOTFOUND with one message, and
+ * take the same time (an unknown name is checked against a dummy hash).
+ * Slow on purpose: the server runs it on a worker thread, not the writer.
+ */
+VT_EXTERN int vt_user_authenticate(vt_store *s, const char *name, const char *password,
+                                   vt_principal *out, vt_error *err);
+
+/**
+ * Open a session for the user `who` (from vt_user_authenticate) valid for
+ * `ttl_ms` from now: the token text goes to `out`, its expiry to
+ * *expires_ms (may be NULL). One statement; refuses (VT_ENOTFOUND) a user
+ * disabled or removed since. Returns 0, VT_EINVALID, VT_ENOTFOUND, VT_EIO.
+ */
+VT_EXTERN int vt_session_create(vt_store *s, const vt_principal *who, int64_t ttl_ms,
+                                char out[VT_TOKEN_TEXT_MAX], int64_t *expires_ms, vt_error *err);
+
 /**
  * Check a user's password and open a console session valid for
- * `ttl_ms`; the session token goes to `out`. A wrong name or password is
- * VT_ENOTFOUND with one message for both (no user enumeration). Atomic.
+ * `ttl_ms` (vt_user_authenticate then vt_session_create); the session
+ * token goes to `out`. A wrong name or password is VT_ENOTFOUND with one
+ * message for both (no user enumeration).
  */
 VT_EXTERN int vt_session_login(vt_store *s, const char *name, const char *password,
                                int64_t ttl_ms, char out[VT_TOKEN_TEXT_MAX], vt_error *err);
 
-/** End the session of token `token` (atomic). VT_ENOTFOUND if not a live session. */
+/** End the session of token `token` (one statement). VT_ENOTFOUND if not a live session. */
 VT_EXTERN int vt_session_logout(vt_store *s, const char *token, vt_error *err);
 
 /**
@@ -127,7 +252,7 @@ VT_EXTERN int vt_session_logout(vt_store *s, const char *token, vt_error *err);
  */
 VT_EXTERN int vt_auth_lookup(vt_store *s, const char *token, vt_principal *out, vt_error *err);
 
-/** How many users with role admin exist (for the first-run message). */
+/** How many active users with role admin exist (for the first-run message). */
 VT_EXTERN int vt_auth_count_admins(vt_store *s, long *count, vt_error *err);
 
 #endif
