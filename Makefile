@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run test asan fuzz bench clean
+.PHONY: all deps build run demo test asan fuzz bench clean
 
 all: build
 
@@ -19,8 +19,12 @@ build: deps
 	cmake -S . -B $(BUILD) -DVT_WERROR=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The main job. Until the server exists this shows the commands at work.
+# The main job: the case service on the embedded SQLite database.
 run: build
+	sh scripts/run.sh $(BUILD)/vulntrack
+
+# The semantics and scanner commands at work on a few real inputs.
+demo: build
 	sh scripts/demo.sh $(BUILD)/vulntrack
 
 test: build

@@ -1,6 +1,6 @@
 #!/bin/sh
-# The main job for now: show vulntrack's semantics commands at work on a few
-# real inputs. (It becomes `vulntrack serve` once the server exists.)
+# `make demo`: show vulntrack's semantics commands at work on a few
+# real inputs (the main job, `make run`, is scripts/run.sh: the server).
 # Usage: scripts/demo.sh PATH_TO_VULNTRACK
 set -eu
 vt=${1:-build/vulntrack}
