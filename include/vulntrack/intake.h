@@ -97,6 +97,14 @@ VT_EXTERN int vt_intake_report_parse(vt_intake_report **out, const cJSON *body,
 VT_EXTERN int vt_intake_report_parse_text(vt_intake_report **out, const char *s, size_t len,
                                           const vt_intake_limits *lim, vt_error *err);
 
+/**
+ * Refuse JSON text s[0..len) that contains the escape \u0000, which cJSON
+ * would turn into a string cut short without a word. Call it on the raw
+ * body before validating a parsed tree (parse_text does). Returns 0, or
+ * VT_EINVALID with field "" and err->offset at the escape.
+ */
+VT_EXTERN int vt_intake_check_nul_escapes(const char *s, size_t len, vt_error *err);
+
 /** Free a report; accepts NULL. */
 VT_EXTERN void vt_intake_report_free(vt_intake_report *r);
 
@@ -180,10 +188,17 @@ VT_EXTERN int vt_intake_report_view(vt_store *s, const vt_principal *who, const 
                                     cJSON **out, vt_error *err);
 
 /**
+ * Whether `who` may see report `id` (the rule of vt_intake_report_view).
+ * Returns 0, VT_ENOTFOUND (absent, or not `who`'s) or VT_EIO.
+ */
+VT_EXTERN int vt_intake_report_check(vt_store *s, const vt_principal *who, const char *id,
+                                     vt_error *err);
+
+/**
  * Reports visible to `who` (staff or auditor), newest first: at most
  * `limit` (1..200), with status `status` (NULL: any), older than report
  * `after` (NULL: from the newest). *out is a new {"items": [...], "next":
- * id or null}. Returns 0, VT_EINVALID (field "/status" or "/limit"), VT_EIO
+ * id or null}. Returns 0, VT_EINVALID (field "status" or "limit": query parameters), VT_EIO
  * or VT_ENOMEM.
  */
 VT_EXTERN int vt_intake_report_list(vt_store *s, const vt_principal *who, const char *status,

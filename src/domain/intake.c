@@ -618,13 +618,13 @@ int vt_intake_report_list(vt_store *s, const vt_principal *who, const char *stat
     if (!is_reader(who))
         return vt_error_set(err, VT_ENOTFOUND, 0, "no reports");
     if (limit < 1 || limit > 200)
-        return vt_error_set_field(err, VT_EINVALID, "/limit", "must be between 1 and 200");
+        return vt_error_set_field(err, VT_EINVALID, "limit", "must be between 1 and 200");
     if (status) {
         for (i = 0; status[i]; i++)
             if (!(status[i] >= 'a' && status[i] <= 'z') && status[i] != '_')
                 break;
         if (i == 0 || status[i] || i > 32)
-            return vt_error_set_field(err, VT_EINVALID, "/status",
+            return vt_error_set_field(err, VT_EINVALID, "status",
                                       "must be a status name such as 'received'");
     }
     memset(&l, 0, sizeof(l));
@@ -645,6 +645,22 @@ int vt_intake_report_list(vt_store *s, const vt_principal *who, const char *stat
     }
     *out = o;
     return 0;
+}
+
+static int check_cb(void *ctx, const vt_store_report_row *r)
+{
+    bool staff;
+
+    return may_see(ctx, r, &staff) ? 0 : VT_ENOTFOUND;
+}
+
+int vt_intake_report_check(vt_store *s, const vt_principal *who, const char *id, vt_error *err)
+{
+    int error = vt_store_report_get(s, id, check_cb, (void *)who, err);
+
+    if (error == VT_ENOTFOUND)
+        vt_error_set(err, VT_ENOTFOUND, 0, "no report '%s'", id);
+    return error;
 }
 
 typedef struct att_ctx {

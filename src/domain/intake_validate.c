@@ -8,7 +8,6 @@
  * Checks run in a fixed order (unknown keys first, then each field in
  * document order), so the same input always gets the same first error.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -404,42 +403,39 @@ static void attachments_free(vt_intake_attachment *v, size_t n)
 static int base64_decode(vt_intake_attachment *a, const char *b64, size_t b64_len, size_t limit,
                          const char *path, vt_error *err)
 {
-    size_t significant = 0, i, cap, out_len = 0;
+    size_t significant = 0, pad = 0, i, want, out_len = 0;
     unsigned char *bin;
 
-    for (i = 0; i < b64_len; i++)
-        if (!is_trim_space(b64[i]))
-            significant++;
+    for (i = 0; i < b64_len; i++) {
+        if (is_trim_space(b64[i]))
+            continue;
+        significant++;
+        pad = b64[i] == '=' ? pad + 1 : 0;
+    }
     if (significant == 0)
         return vt_error_set_field(err, VT_EINVALID, path, "empty attachment");
-    /* Every 4 characters carry at most 3 bytes; allow for the padding by
-     * deciding "too large" only on the decoder's own count below. */
-    cap = significant / 4 * 3 + 3;
-    if (cap > limit + 1)
-        cap = limit + 1;
-    bin = vt_malloc(cap ? cap : 1);
-    if (!bin)
-        return oom(err);
-    errno = 0;
-    if (sodium_base642bin(bin, cap, b64, b64_len, " \t\r\n", &out_len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0) {
-        int e = errno;
-
-        vt_free(bin);
-        if (e == ERANGE)
-            return vt_error_set_field(err, VT_ETOOBIG, path,
-                                      "attachment is larger than %zu bytes", limit);
+    /* Padded base64 comes in groups of 4 characters carrying 3 bytes, the
+     * last group short by one byte per '='. Knowing the size before
+     * decoding tells "too large" apart from "malformed" without relying on
+     * the decoder's errno (libsodium reports missing padding as ERANGE). */
+    if (significant % 4 != 0 || pad > 2)
         return vt_error_set_field(err, VT_EINVALID, path,
                                   "is not valid base64 (standard alphabet, with padding)");
-    }
-    if (out_len > limit) {
-        vt_free(bin);
+    want = significant / 4 * 3 - pad;
+    if (want > limit)
         return vt_error_set_field(err, VT_ETOOBIG, path, "attachment is larger than %zu bytes",
                                   limit);
-    }
-    if (out_len == 0) {
-        vt_free(bin);
+    if (want == 0)
         return vt_error_set_field(err, VT_EINVALID, path, "empty attachment");
+    bin = vt_malloc(want);
+    if (!bin)
+        return oom(err);
+    if (sodium_base642bin(bin, want, b64, b64_len, " \t\r\n", &out_len, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        out_len != want) {
+        vt_free(bin);
+        return vt_error_set_field(err, VT_EINVALID, path,
+                                  "is not valid base64 (standard alphabet, with padding)");
     }
     a->content = bin;
     a->size = out_len;
@@ -841,6 +837,34 @@ out:
     return rc;
 }
 
+/*
+ * cJSON decodes "\u0000" into a NUL that ends its C string, silently
+ * dropping the rest of the value, so such a body is refused before the
+ * tree is looked at. An escape is one preceded by an odd number of
+ * backslashes ("\\u0000" is a backslash and the text "u0000").
+ */
+int vt_intake_check_nul_escapes(const char *s, size_t len, vt_error *err)
+{
+    size_t i, run = 0;
+
+    for (i = 0; i < len; i++) {
+        if (s[i] != '\\') {
+            run = 0;
+            continue;
+        }
+        run++;
+        if (run % 2 == 1 && len - i >= 6 && (s[i + 1] == 'u' || s[i + 1] == 'U') &&
+            memcmp(s + i + 2, "0000", 4) == 0) {
+            vt_error_set_field(err, VT_EINVALID, "",
+                               "strings must not contain U+0000 (\\u0000 at byte %zu)", i);
+            if (err)
+                err->offset = i;
+            return VT_EINVALID;
+        }
+    }
+    return 0;
+}
+
 int vt_intake_report_parse_text(vt_intake_report **out, const char *s, size_t len,
                                 const vt_intake_limits *lim, vt_error *err)
 {
@@ -848,6 +872,9 @@ int vt_intake_report_parse_text(vt_intake_report **out, const char *s, size_t le
     int rc;
 
     *out = NULL;
+    rc = vt_intake_check_nul_escapes(s, len, err);
+    if (rc < 0)
+        return rc;
     rc = vt_json_parse(&body, s, len, err);
     if (rc < 0)
         return rc;
