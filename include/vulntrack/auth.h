@@ -195,6 +195,25 @@ VT_EXTERN int vt_token_revoke(vt_store *s, int64_t id, vt_error *err);
 VT_EXTERN int vt_user_add(vt_store *s, const char *name, unsigned role, int64_t org_id,
                           const char *password, vt_error *err);
 
+/* Bytes of a password hash text (crypto_pwhash_STRBYTES), NUL included. */
+#define VT_PASSWORD_HASH_MAX 128
+
+/**
+ * Check `password` (at least 12 characters, at most 1024 bytes) and hash
+ * it with argon2id into `out`. Slow on purpose; touches no store, so the
+ * server runs it before handing the insert to its writer. Returns 0,
+ * VT_EINVALID (err->field /password) or VT_ENOMEM.
+ */
+VT_EXTERN int vt_password_hash(const char *password, char out[VT_PASSWORD_HASH_MAX],
+                               vt_error *err);
+
+/**
+ * vt_user_add with a hash from vt_password_hash (one fast statement).
+ * *id (may be NULL) gets the user's id. Returns as vt_user_add.
+ */
+VT_EXTERN int vt_user_add_hashed(vt_store *s, const char *name, unsigned role, int64_t org_id,
+                                 const char *hash, int64_t *id, vt_error *err);
+
 /* A console user, without the password hash. */
 typedef struct vt_user_info {
     int64_t id;

@@ -50,6 +50,8 @@ static const struct {
 /* Roles a console user may hold: people inside the organisation. */
 #define USER_ROLES VT_ROLES_READERS
 
+_Static_assert(VT_PASSWORD_HASH_MAX == crypto_pwhash_STRBYTES, "hash text size");
+
 /* Roles a machine token may carry: any but reporter, which only a
  * report's tracking token stands for. */
 #define MACHINE_ROLES (VT_ROLES_READERS | VT_ROLE_PARTNER)
@@ -245,8 +247,10 @@ static int profiles_check(const char *text, vt_buf *out, vt_error *err)
 
         snprintf(where, sizeof(where), "/profiles/%d", i);
         if (!cJSON_IsString(item) || !profile_known(item->valuestring)) {
-            error = vt_error_set_field(err, VT_EINVALID, where,
-                                       "unknown profile (known: %s)", VT_ORG_PROFILE_IDS);
+            error = vt_error_set_field(err, VT_EINVALID, where, "unknown profile%s%.40s%s (known: %s)",
+                                       cJSON_IsString(item) ? " '" : "",
+                                       cJSON_IsString(item) ? item->valuestring : "",
+                                       cJSON_IsString(item) ? "'" : "", VT_ORG_PROFILE_IDS);
             goto out;
         }
         for (other = doc->child; other != item; other = other->next)
@@ -662,14 +666,24 @@ static int check_password(const char *password, vt_error *err)
     return 0;
 }
 
-int vt_user_add(vt_store *s, const char *name, unsigned role, int64_t org_id,
-                const char *password, vt_error *err)
+int vt_password_hash(const char *password, char out[VT_PASSWORD_HASH_MAX], vt_error *err)
 {
-    char hash[crypto_pwhash_STRBYTES];
-    vt_store_user_row row;
-    int64_t id = 0;
-    int error;
+    int error = check_password(password, err);
 
+    out[0] = '\0';
+    if (error < 0)
+        return error;
+    auth_sodium_init();
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return vt_error_set(err, VT_ENOMEM, 0, "out of memory hashing the password");
+    return 0;
+}
+
+/* Role, name and organisation of a new user; the password is checked by
+ * vt_password_hash. */
+static int check_user(const char *name, unsigned role, int64_t org_id, vt_error *err)
+{
     if (!(role & USER_ROLES) || vt_role_name(role)[0] == '\0')
         return vt_error_set_field(err, VT_EINVALID, "/role",
                                   "a console user's role must be one of admin, psirt_manager, "
@@ -680,20 +694,40 @@ int vt_user_add(vt_store *s, const char *name, unsigned role, int64_t org_id,
                                   "'-'");
     if (org_id < 0)
         return vt_error_set_field(err, VT_EINVALID, "/org", "bad organisation id");
-    error = check_password(password, err);
+    return 0;
+}
+
+int vt_user_add_hashed(vt_store *s, const char *name, unsigned role, int64_t org_id,
+                       const char *hash, int64_t *id, vt_error *err)
+{
+    vt_store_user_row row;
+    int64_t ignored = 0;
+    int error = check_user(name, role, org_id, err);
+
     if (error < 0)
         return error;
-    auth_sodium_init();
-    if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        return vt_error_set(err, VT_ENOMEM, 0, "out of memory hashing the password");
+    if (!hash || !has_prefix(hash, "$argon2id$"))
+        return vt_error_set_field(err, VT_EINVALID, "/password", "not an argon2id hash");
     memset(&row, 0, sizeof(row));
     row.org_id = org_id;
     row.name = name;
     row.role = vt_role_name(role);
     row.password_hash = hash;
     row.created_ms = vt_clock_now_ms();
-    error = vt_store_user_insert(s, &row, &id, err);
+    return vt_store_user_insert(s, &row, id ? id : &ignored, err);
+}
+
+int vt_user_add(vt_store *s, const char *name, unsigned role, int64_t org_id,
+                const char *password, vt_error *err)
+{
+    char hash[VT_PASSWORD_HASH_MAX];
+    int error = check_user(name, role, org_id, err);
+
+    if (error < 0)
+        return error;
+    error = vt_password_hash(password, hash, err);
+    if (error >= 0)
+        error = vt_user_add_hashed(s, name, role, org_id, hash, NULL, err);
     sodium_memzero(hash, sizeof(hash));
     return error;
 }
