@@ -5,7 +5,6 @@ The ledgers are written here with Python's sqlite3 module, computing each
 entry_hash from docs/ledger.md alone: the binary accepting them, and the
 hashes of its own export matching this code, check the format against an
 independent implementation."""
-import hashlib
 import json
 import os
 import re
@@ -14,28 +13,10 @@ import sqlite3
 import stat
 import tempfile
 
-from clitest import VT, run, run_tests
+from clitest import run, run_tests
+from ledgertest import DAY_MS, GENESIS, add_entries, entry_hash, sql
 
 TMP = tempfile.mkdtemp(prefix="vt-ledger-cli-")
-GENESIS = "0" * 64
-DAY_MS = 86400 * 1000
-
-
-def netstring(text):
-    data = text.encode("utf-8")
-    return str(len(data)).encode("ascii") + b":" + data + b","
-
-
-def entry_hash(seq, at_ms, kind, channel, actor, subject, content_sha256, detail, prev_hash):
-    """entry_hash = SHA-256(canonical "vt-ledger-1" encoding || prev_hash bytes)."""
-    fields = ["vt-ledger-1", str(seq), str(at_ms), kind, channel, actor, subject,
-              content_sha256, detail]
-    data = b"".join(netstring(f) for f in fields) + bytes.fromhex(prev_hash)
-    return hashlib.sha256(data).hexdigest()
-
-
-def canonical_detail(obj):
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def new_db(name):
@@ -49,36 +30,6 @@ def new_db(name):
     assert rc == 0, (rc, out, err)
     assert out == "ledger intact: 0 entries\n", out
     return path
-
-
-def add_entries(db, n, start_ms, step_ms=3600 * 1000):
-    """Append n entries, chaining from the last row (or the genesis hash)."""
-    con = sqlite3.connect(db)
-    row = con.execute("SELECT seq, entry_hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
-    seq, prev = row if row else (0, GENESIS)
-    for i in range(n):
-        seq += 1
-        at_ms = start_ms + i * step_ms
-        content = ("report %d body\n" % seq).encode()
-        csha = hashlib.sha256(content).hexdigest()
-        detail = canonical_detail({"product": "router \u00e9", "n": seq, "tags": ["a", "b"]})
-        h = entry_hash(seq, at_ms, "report.received", "email", "reporter:alice@example.org",
-                       "VT-R-%04d" % seq, csha, detail, prev)
-        con.execute("INSERT INTO ledger (seq, at_ms, kind, channel, actor, subject, "
-                    "content_sha256, detail, prev_hash, entry_hash) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (seq, at_ms, "report.received", "email", "reporter:alice@example.org",
-                     "VT-R-%04d" % seq, csha, detail, prev, h))
-        prev = h
-    con.commit()
-    con.close()
-
-
-def sql(db, statement):
-    con = sqlite3.connect(db)
-    con.executescript(statement)
-    con.commit()
-    con.close()
 
 
 INTACT = re.compile(r"^ledger intact: (\d+) entries \(seq (\d+)\.\.(\d+)\), (\d+) checkpoints"
