@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -34,6 +33,7 @@
 #include "vulntrack/clock.h"
 #include "vulntrack/json.h"
 #include "vulntrack/store_auth.h"
+#include "vulntrack/tz.h"
 
 /* ------------------------------------------------------------------------ */
 /* Roles */
@@ -168,46 +168,18 @@ static bool user_name_ok(const char *s)
 }
 
 /*
- * A time-zone name as the zone directory spells it, and a file there.
- * Only [A-Za-z0-9_+-] segments separated by single '/', none of them "."
- * or "..", so the name can never leave the directory. (tz.h will offer the
- * full TZif check; existence is what an organisation record needs.)
+ * A time-zone name the zone directory holds as a real TZif file: tz.h's
+ * name rule keeps the lookup inside the directory ($TZDIR or
+ * /usr/share/zoneinfo), and loading the zone proves the file is one, so
+ * an organisation can never be saved with a zone its deadlines cannot use.
  */
 static bool tz_exists(const char *name)
 {
-    const char *dir = getenv("TZDIR");
-    size_t i, n = name ? strlen(name) : 0, seg = 0;
-    char path[4096];
-    struct stat st;
-    int w;
+    const vt_tz *tz = NULL;
 
-    if (n == 0 || n >= 64 || name[0] == '/' || name[n - 1] == '/')
+    if (!name || !vt_tz_name_valid(name))
         return false;
-    for (i = 0; i < n; i++) {
-        char c = name[i];
-
-        if (c == '/') {
-            if (seg == 0)
-                return false;
-            seg = 0;
-            continue;
-        }
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '+' || c == '-' || c == '.'))
-            return false;
-        seg++;
-    }
-    if (strstr(name, "..") || strcmp(name, ".") == 0 || has_prefix(name, "./") ||
-        strstr(name, "/./") || (n >= 2 && strcmp(name + n - 2, "/.") == 0))
-        return false;
-    if (strcmp(name, "UTC") == 0 || strcmp(name, "Etc/UTC") == 0)
-        return true;
-    if (!dir || !*dir)
-        dir = "/usr/share/zoneinfo";
-    w = snprintf(path, sizeof(path), "%s/%s", dir, name);
-    if (w < 0 || (size_t)w >= sizeof(path))
-        return false;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    return vt_tz_load(&tz, name, NULL) == 0;
 }
 
 static const char *const profile_ids[] = {

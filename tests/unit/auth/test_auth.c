@@ -21,9 +21,11 @@
 
 #include "store/store_internal.h"
 #include "vulntrack/auth.h"
+#include "vulntrack/buf.h"
 #include "vulntrack/clock.h"
 #include "vulntrack/json.h"
 #include "vulntrack/store.h"
+#include "vulntrack/tz.h"
 
 typedef struct fixture {
     char dir[64];
@@ -666,19 +668,40 @@ static void test_auth__time_zone_follows_tzdir(void **state)
     snprintf(zone, sizeof(zone), "%s/Test", dir);
     assert_int_equal(mkdir(zone, 0700), 0);
     snprintf(zone, sizeof(zone), "%s/Test/Zone", dir);
-    fp = fopen(zone, "w");
-    assert_non_null(fp);
-    fclose(fp);
+    /* A copy of a real zone file under a name no system has. */
+    {
+        vt_buf tzif = VT_BUF_INIT;
+
+        assert_int_equal(vt_buf_read_file(&tzif, "/usr/share/zoneinfo/Asia/Shanghai", &err), 0);
+        fp = fopen(zone, "wb");
+        assert_non_null(fp);
+        assert_int_equal(fwrite(tzif.ptr, 1, tzif.len, fp), tzif.len);
+        fclose(fp);
+        vt_buf_dispose(&tzif);
+    }
     setenv("TZDIR", dir, 1);
+    vt_tz_cache_clear();
     assert_int_equal(vt_org_validate(&o, &err), 0);
     o.time_zone = (char *)"Asia/Shanghai"; /* not in this directory */
     assert_int_equal(vt_org_validate(&o, &err), VT_EINVALID);
     assert_string_equal(err.field, "/time_zone");
+    /* A file that is not TZif is not a zone. */
+    snprintf(zone, sizeof(zone), "%s/Test/Junk", dir);
+    fp = fopen(zone, "w");
+    assert_non_null(fp);
+    fputs("not a zone\n", fp);
+    fclose(fp);
+    o.time_zone = (char *)"Test/Junk";
+    assert_int_equal(vt_org_validate(&o, &err), VT_EINVALID);
+    assert_string_equal(err.field, "/time_zone");
+    unlink(zone);
+    snprintf(zone, sizeof(zone), "%s/Test/Zone", dir);
     if (saved)
         setenv("TZDIR", saved, 1);
     else
         unsetenv("TZDIR");
     free(saved);
+    vt_tz_cache_clear();
     unlink(zone);
     snprintf(zone, sizeof(zone), "%s/Test", dir);
     rmdir(zone);
