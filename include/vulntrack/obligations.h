@@ -72,12 +72,11 @@ typedef struct vt_obligation_filter {
     int64_t due_before;  /* due_ms < this; 0: no limit */
     int64_t org_id;
     int64_t case_id;
-    int64_t obligation_id;
     const char *profile;
     long limit;          /* 0: 100; at most 1000 */
 } vt_obligation_filter;
 
-#define VT_OBLIGATION_FILTER_INIT {NULL, 0, 0, 0, 0, NULL, 0}
+#define VT_OBLIGATION_FILTER_INIT {NULL, 0, 0, 0, NULL, 0}
 
 /*
  * The obligations that pass `f`, ordered by due time (those without one
