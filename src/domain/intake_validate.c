@@ -123,23 +123,56 @@ static bool is_trim_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Append `key` to `base` as one JSON pointer step (RFC 6901 escapes). */
+/*
+ * Copy `key` (a member name from the input, so anything) to out[0..cap)
+ * in a form safe to show in a one-line message or a JSON reply: control
+ * characters become '?', and so does every non-ASCII byte when the key is
+ * not valid UTF-8; a multi-byte character is never cut in two. With
+ * `pointer`, '~' and '/' get their RFC 6901 escapes. Returns the length.
+ */
+static size_t key_safe(char *out, size_t cap, const char *key, bool pointer)
+{
+    size_t n = 0, chars, klen = strlen(key), i = 0;
+    bool utf8 = utf8_valid(key, klen, &chars);
+
+    while (i < klen) {
+        unsigned char c = (unsigned char)key[i];
+        size_t seq = 1;
+        char rep[2] = {(char)c, 0};
+        const char *src = rep;
+        size_t len = 1;
+
+        if (c >= 0x80 && utf8) {
+            seq = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            src = key + i;
+            len = seq;
+        } else if (c < 0x20 || c == 0x7F || c >= 0x80) {
+            rep[0] = '?';
+        } else if (pointer && c == '~') {
+            src = "~0";
+            len = 2;
+        } else if (pointer && c == '/') {
+            src = "~1";
+            len = 2;
+        }
+        if (n + len >= cap)
+            break;
+        memcpy(out + n, src, len);
+        n += len;
+        i += seq;
+    }
+    if (cap)
+        out[n] = '\0';
+    return n;
+}
+
+/* Append `key` to `base` as one JSON pointer step. */
 static void ptr_key(char *out, size_t cap, const char *base, const char *key)
 {
     size_t n = (size_t)snprintf(out, cap, "%s/", base);
 
-    for (; *key && n + 3 < cap; key++) {
-        if (*key == '~') {
-            out[n++] = '~';
-            out[n++] = '0';
-        } else if (*key == '/') {
-            out[n++] = '~';
-            out[n++] = '1';
-        } else {
-            out[n++] = *key;
-        }
-    }
-    out[n < cap ? n : cap - 1] = '\0';
+    if (n < cap)
+        key_safe(out + n, cap - n, key, true);
 }
 
 static void ptr_index(char *out, size_t cap, const char *base, size_t i)
@@ -154,7 +187,7 @@ static void ptr_index(char *out, size_t cap, const char *base, size_t i)
 static int check_keys(const cJSON *obj, const char *const *allowed, size_t nallowed,
                       const char *base, vt_error *err)
 {
-    char path[VT_ERROR_FIELD_MAX];
+    char path[VT_ERROR_FIELD_MAX], shown[64];
     const cJSON *c, *d;
 
     for (c = obj->child; c; c = c->next) {
@@ -165,12 +198,13 @@ static int check_keys(const cJSON *obj, const char *const *allowed, size_t nallo
             if (strcmp(c->string, allowed[i]) == 0)
                 known = true;
         ptr_key(path, sizeof(path), base, c->string);
+        key_safe(shown, sizeof(shown), c->string, false);
         if (!known)
-            return vt_error_set_field(err, VT_EINVALID, path, "unknown field '%s'", c->string);
+            return vt_error_set_field(err, VT_EINVALID, path, "unknown field '%s'", shown);
         for (d = obj->child; d != c; d = d->next)
             if (strcmp(d->string, c->string) == 0)
                 return vt_error_set_field(err, VT_EINVALID, path, "field '%s' given twice",
-                                          c->string);
+                                          shown);
     }
     return 0;
 }

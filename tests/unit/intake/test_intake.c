@@ -56,6 +56,10 @@ static const bad_case bad_cases[] = {
     {"{" GOOD_PRODUCT "," GOOD_REST ",\"extra\":1}", VT_EINVALID, "/extra"},
     {"{" GOOD_PRODUCT "," GOOD_REST ",\"a/b~c\":1}", VT_EINVALID, "/a~1b~0c"},
     {"{" GOOD_PRODUCT "," GOOD_REST ",\"title\":\"again\"}", VT_EINVALID, "/title"},
+    /* Keys are shown without their control characters or broken UTF-8. */
+    {"{" GOOD_PRODUCT "," GOOD_REST ",\"a\\nb\":1}", VT_EINVALID, "/a?b"},
+    {"{" GOOD_PRODUCT "," GOOD_REST ",\"\xE6\xBC\x8F\":1}", VT_EINVALID, "/\xE6\xBC\x8F"},
+    {"{" GOOD_PRODUCT "," GOOD_REST ",\"x\xE6\xBC\":1}", VT_EINVALID, "/x??"},
     {"{" GOOD_REST "}", VT_EINVALID, "/product"},
     {"{\"product\":\"x\"," GOOD_REST "}", VT_EINVALID, "/product"},
     {"{\"product\":{\"name\":\"R\",\"model\":\"M\",\"version\":\"1\",\"colour\":\"red\"}," GOOD_REST
@@ -168,6 +172,7 @@ static void test_intake__every_rule_names_its_field(void **state)
         }
         assert_null(r);
         assert_true(err.msg[0] != '\0');
+        assert_null(strchr(err.msg, '\n'));
     }
 }
 
