@@ -168,18 +168,23 @@ static bool user_name_ok(const char *s)
 }
 
 /*
- * A time-zone name the zone directory holds as a real TZif file: tz.h's
- * name rule keeps the lookup inside the directory ($TZDIR or
+ * Is `name` a time zone the zone directory holds as a real TZif file?
+ * tz.h's name rule keeps the lookup inside the directory ($TZDIR or
  * /usr/share/zoneinfo), and loading the zone proves the file is one, so
- * an organisation can never be saved with a zone its deadlines cannot use.
+ * an organisation is never saved with a zone its deadlines cannot use.
+ * Returns 0, VT_EINVALID or VT_ENOMEM (which is not the caller's fault).
  */
-static bool tz_exists(const char *name)
+static int tz_check(const char *name)
 {
     const vt_tz *tz = NULL;
+    int error;
 
     if (!name || !vt_tz_name_valid(name))
-        return false;
-    return vt_tz_load(&tz, name, NULL) == 0;
+        return VT_EINVALID;
+    error = vt_tz_load(&tz, name, NULL);
+    if (error == VT_ENOMEM)
+        return error;
+    return error < 0 ? VT_EINVALID : 0;
 }
 
 static const char *const profile_ids[] = {
@@ -197,17 +202,29 @@ static bool profile_known(const char *id)
 }
 
 /*
+ * Parse the whole of `text` as one JSON value (nothing but blanks after
+ * it: vt_json_parse would stop after the first value and accept
+ * '[] junk'). Like every cJSON parse here, a failed allocation cannot be
+ * told from bad syntax and reads as VT_EINVALID.
+ */
+static int json_parse_whole(const char *text, cJSON **out)
+{
+    const char *end = NULL;
+
+    *out = cJSON_ParseWithOpts(text, &end, true);
+    return *out ? 0 : VT_EINVALID;
+}
+
+/*
  * Check a profiles JSON array text and, when `out` is not NULL, append its
  * compact form (the ids in the given order) to `out`.
  */
 static int profiles_check(const char *text, vt_buf *out, vt_error *err)
 {
     cJSON *doc = NULL, *item, *other;
-    int error = vt_json_parse(&doc, text, strlen(text), err);
+    int error = json_parse_whole(text, &doc);
     int i = 0;
 
-    if (error == VT_ENOMEM)
-        return error;
     if (error < 0 || !cJSON_IsArray(doc)) {
         error = vt_error_set_field(err, VT_EINVALID, "/profiles",
                                    "profiles must be a JSON array of profile ids (%s)",
@@ -250,11 +267,9 @@ static int flags_check(const char *text, vt_buf *out, vt_error *err)
 {
     static const char *const keys[] = {"eu_manufacturer", "us_fceb", "platform_filing_id"};
     cJSON *doc = NULL, *item, *canon = NULL;
-    int error = vt_json_parse(&doc, text, strlen(text), err);
+    int error = json_parse_whole(text, &doc);
     size_t k;
 
-    if (error == VT_ENOMEM)
-        return error;
     if (error < 0 || !cJSON_IsObject(doc)) {
         error = vt_error_set_field(err, VT_EINVALID, "/flags",
                                    "flags must be a JSON object (eu_manufacturer, us_fceb, "
@@ -312,7 +327,11 @@ static int check_name(const char *name, vt_error *err)
 
 static int check_time_zone(const char *tz, vt_error *err)
 {
-    if (!tz_exists(tz))
+    int error = tz_check(tz);
+
+    if (error == VT_ENOMEM)
+        return vt_error_set(err, error, 0, "out of memory loading the time zone");
+    if (error < 0)
         return vt_error_set_field(err, VT_EINVALID, "/time_zone",
                                   "'%s' is not an IANA time zone (e.g. Asia/Shanghai)",
                                   tz ? tz : "");

@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "store/store_internal.h"
+#include "vulntrack/alloc.h"
 #include "vulntrack/auth.h"
 #include "vulntrack/buf.h"
 #include "vulntrack/clock.h"
@@ -536,6 +537,8 @@ static const org_case org_cases[] = {
     {"a", "Acme", "vendor", "CN", "Asia/Shanghai", "[\"EU_CRA\",\"EU_CRA\"]", NULL, "/profiles/1"},
     {"a", "Acme", "vendor", "CN", "Asia/Shanghai", "[1]", NULL, "/profiles/0"},
     {"a", "Acme", "vendor", "CN", "Asia/Shanghai", "[", NULL, "/profiles"},
+    {"a", "Acme", "vendor", "CN", "Asia/Shanghai", "[] junk", NULL, "/profiles"},
+    {"a", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, "{} {}", "/flags"},
     {"a", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, "[]", "/flags"},
     {"a", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, "{\"us_fceb\":1}", "/flags/us_fceb"},
     {"a", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, "{\"root\":true}", "/flags/root"},
@@ -708,6 +711,70 @@ static void test_auth__time_zone_follows_tzdir(void **state)
     rmdir(dir);
 }
 
+/* Every allocation of adding and reading an organisation can fail: the
+ * answer is then VT_ENOMEM, nothing is stored, and nothing leaks (the
+ * sanitizer build checks that). Profiles and flags are left to their
+ * defaults here: cJSON cannot tell a failed allocation from bad syntax, so
+ * a parse that runs out of memory reads as invalid input (as in every
+ * JSON reader of the project). */
+static void test_auth__org_add_and_get_survive_allocation_failures(void **state)
+{
+    fixture *f = *state;
+    long n;
+
+    vt_tz_cache_clear();
+    for (n = 0;; n++) {
+        vt_org o = {0, (char *)"oom", (char *)"OOM", (char *)"vendor", (char *)"DE",
+                    (char *)"Europe/Berlin", NULL, NULL};
+        vt_error err = VT_ERROR_INIT;
+        vt_org got = {0};
+        bool injected;
+        int error;
+
+        vt_alloc_fail_after(n);
+        error = vt_org_add(f->s, &o, &err);
+        if (error == 0)
+            error = vt_org_get(f->s, "oom", 0, &got, &err);
+        injected = vt_alloc_failure_injected();
+        vt_alloc_fail_after(-1);
+        if (!injected) {
+            assert_int_equal(error, 0);
+            assert_string_equal(got.profiles, "[]");
+            vt_org_dispose(&got);
+            break;
+        }
+        if (error != VT_ENOMEM)
+            fail_msg("allocation %ld failed: got %d (%s)", n, error, err.msg);
+        assert_null(got.slug);
+        /* A failure after the insert leaves the row: remove it for the next round. */
+        exec_sql(f, "DELETE FROM orgs WHERE slug = 'oom'");
+    }
+    assert_true(n > 3);
+    /* The same for a change of name (read, update, read back). */
+    for (n = 0;; n++) {
+        vt_org_patch p = {"Renamed", NULL, NULL, NULL};
+        vt_error err = VT_ERROR_INIT;
+        vt_org got = {0};
+        bool injected;
+        int error;
+
+        vt_alloc_fail_after(n);
+        error = vt_org_update(f->s, "oom", &p, &got, &err);
+        injected = vt_alloc_failure_injected();
+        vt_alloc_fail_after(-1);
+        if (!injected) {
+            assert_int_equal(error, 0);
+            assert_string_equal(got.name, "Renamed");
+            vt_org_dispose(&got);
+            break;
+        }
+        if (error != VT_ENOMEM)
+            fail_msg("allocation %ld failed: got %d (%s)", n, error, err.msg);
+        assert_null(got.slug);
+    }
+    assert_true(n > 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -736,6 +803,8 @@ int main(void)
                                         fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_auth__org_update_and_list, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_auth__time_zone_follows_tzdir, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_auth__org_add_and_get_survive_allocation_failures,
+                                        fx_setup, fx_teardown),
     };
 
     vt_json_init();
