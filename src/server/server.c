@@ -21,6 +21,7 @@
 #include "vulntrack/buf.h"
 #include "vulntrack/clock.h"
 #include "vulntrack/ledger.h"
+#include "vulntrack/obligations.h"
 #include "vulntrack/strparse.h"
 
 enum MHD_Result vt__http_on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -174,6 +175,12 @@ int vt_server_start(vt_server **out, const vt_server_config *cfg, vt_error *err)
     if (created)
         fprintf(stderr, "vulntrack serve: created the ledger signing key %s (public key %s)\n",
                 cfg->key_path, srv->ledger_key->public_hex);
+    if (cfg->policy_dir &&
+        (error = vt_policy_set_load_dir(cfg->policy_dir, &srv->policies, err)) < 0)
+        goto fail;
+    if (cfg->calendar_dir &&
+        (error = vt_calendar_set_load_dir(cfg->calendar_dir, &srv->calendars, err)) < 0)
+        goto fail;
     srv->metrics = vt_metrics_new();
     srv->intake_limit = vt_ratelimit_new(cfg->rate_client, cfg->rate_client_burst, cfg->rate_total,
                                          cfg->rate_total_burst);
@@ -230,10 +237,7 @@ static int sweep_write(vt_store *w, void *ctx, vt_error *err)
 {
     long *marked = ctx;
 
-    (void)w;
-    (void)err;
-    *marked = 0;
-    return 0;
+    return vt_obligations_sweep(w, vt_clock_now_ms(), marked, err);
 }
 
 typedef struct purge_ctx {
@@ -306,6 +310,8 @@ void vt_server_stop(vt_server *srv, int64_t grace_ms)
         close(srv->listen_fd);
     vt_writer_stop(srv->writer);
     vt_pool_free(srv->pool);
+    vt_policy_set_free(srv->policies);
+    vt_calendar_set_free(srv->calendars);
     vt_ledger_key_wipe(srv->ledger_key);
     vt_free(srv->ledger_key);
     vt_metrics_free(srv->metrics);
