@@ -193,8 +193,8 @@ int vt_store_product_find(vt_store *s, int64_t org_id, const char *name, const c
     return error;
 }
 
-int vt_store_product_list(vt_store *s, int64_t org_id,
-                          int (*each)(void *ctx, const vt_product *p), void *ctx, vt_error *err)
+int vt_store_product_list(vt_store *s, int64_t org_id, int (*each)(void *ctx, const vt_product *p),
+                          void *ctx, vt_error *err)
 {
     sqlite3_stmt *st;
     int error, rc;
@@ -448,11 +448,9 @@ int vt_store_product_case_for_finding(vt_store *s, int64_t org_id, int64_t produ
     return error;
 }
 
-int vt_store_product_cases_of_version(vt_store *s, int64_t org_id, int64_t product_id,
-                                      const char *version,
-                                      int (*each)(void *ctx, const char *advisory_id,
-                                                  const char *ref),
-                                      void *ctx, vt_error *err)
+int vt_store_product_cases_of_version(
+    vt_store *s, int64_t org_id, int64_t product_id, const char *version,
+    int (*each)(void *ctx, const char *advisory_id, const char *ref), void *ctx, vt_error *err)
 {
     sqlite3_stmt *st;
     int error, rc;
