@@ -6,3 +6,8 @@ foreach(src ${VT_BENCH_SOURCES})
   add_executable(${name} ${src})
   target_link_libraries(${name} PRIVATE vulntrack_lib)
 endforeach()
+
+# The HTTP load generator for `vulntrack serve` (bench/run_intake.sh). It
+# uses only the library's buffers and checked parsers.
+add_executable(loadgen bench/loadgen.c)
+target_link_libraries(loadgen PRIVATE vulntrack_lib Threads::Threads)
