@@ -49,5 +49,11 @@ fuzz: deps
 bench: build
 	sh bench/run.sh $(BUILD)
 
+# The case service on loopback (bench/run_intake.sh): durable intakes and
+# case reads per second, latency at half the highest rate, idle RSS.
+.PHONY: bench-intake
+bench-intake: build
+	sh bench/run_intake.sh $(BUILD)
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
