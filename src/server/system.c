@@ -10,7 +10,7 @@
 #include "vulntrack/store_stats.h"
 
 /* docs/openapi.yaml, compiled in by cmake/embed.cmake. */
-extern const char vt_openapi_yaml[];
+extern const unsigned char vt_openapi_yaml[];
 extern const unsigned long vt_openapi_yaml_len;
 
 #define EVERYONE (VT_ALLOW_ANONYMOUS | VT_ALLOW_TRACKING | VT_ALLOW_ANY_TOKEN | VT_ROLE_REPORTER)
@@ -82,7 +82,7 @@ static int metrics(vt_request *req)
 
 static int openapi(vt_request *req)
 {
-    return vt_reply_text(req, 200, "application/yaml", vt_openapi_yaml,
+    return vt_reply_text(req, 200, "application/yaml", (const char *)vt_openapi_yaml,
                          (size_t)vt_openapi_yaml_len);
 }
 
