@@ -131,6 +131,7 @@ typedef struct vt_intake_source {
     const char *client_addr; /* NULL when not known; kept in the report row only */
     const char *default_org; /* intake organisation slug; NULL: the first organisation */
     int64_t at_ms;           /* receipt time; 0: vt_clock_now_ms() */
+    bool external;           /* from outside (no staff account): the Art. 10 gate applies */
 } vt_intake_source;
 
 #define VT_INTAKE_ID_MAX 32
@@ -155,8 +156,12 @@ typedef struct vt_intake_receipt {
  * request bytes; detail: the §6 intake-log fields), whose seq and hash are
  * the receipt. The organisation is r->vendor when given, else
  * src->default_org when it exists, else the first one, else none.
- * Returns 0, VT_EINVALID (field "/vendor": no such organisation), VT_EIO
- * or VT_ENOMEM; on failure the caller rolls back.
+ * An external report (src->external) to a collection platform (org kind
+ * "platform") without a platform_filing_id flag is refused: spec §5, Art.
+ * 10 (public third-party intake needs the MIIT filing).
+ * Returns 0, VT_EINVALID (field "/vendor": no such organisation),
+ * VT_EUNSUPPORTED (the Art. 10 gate), VT_EIO or VT_ENOMEM; on failure the
+ * caller rolls back.
  */
 VT_EXTERN int vt_intake_submit(vt_store *w, const vt_intake_report *r,
                                const vt_intake_source *src, vt_intake_receipt *out,

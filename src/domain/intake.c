@@ -168,6 +168,41 @@ static int add_copy(cJSON *obj, const char *key, const cJSON *item)
 /* Submit                                                                  */
 
 /*
+ * Spec §5, Art. 10: a collection platform may open its public third-party
+ * intake only with its MIIT filing number (flag platform_filing_id). The
+ * policy is a hard block; staff may still file reports themselves.
+ */
+static int platform_gate(vt_store *w, int64_t org_id, const char *field, vt_error *err)
+{
+    vt_org o;
+    cJSON *flags = NULL;
+    const cJSON *id;
+    bool filed;
+    int error;
+
+    memset(&o, 0, sizeof(o));
+    error = vt_org_get(w, NULL, org_id, &o, err);
+    if (error < 0)
+        return error;
+    if (strcmp(o.kind, "platform") != 0) {
+        vt_org_dispose(&o);
+        return 0;
+    }
+    if (o.flags && vt_json_parse(&flags, o.flags, strlen(o.flags), NULL) < 0)
+        flags = NULL;
+    id = cJSON_GetObjectItemCaseSensitive(flags, "platform_filing_id");
+    filed = cJSON_IsString(id) && id->valuestring[0];
+    cJSON_Delete(flags);
+    if (!filed)
+        error = vt_error_set_field(err, VT_EUNSUPPORTED, field,
+                                   "'%s' is a collection platform without a MIIT filing id: "
+                                   "its public intake is closed (Art. 10)",
+                                   o.slug);
+    vt_org_dispose(&o);
+    return error;
+}
+
+/*
  * The ledger detail of a received report: the intake-log fields of spec §6
  * that the entry itself does not carry (its at_ms is the receipt time, its
  * channel and actor the channel and submitter, its content hash covers the
@@ -248,6 +283,8 @@ int vt_intake_submit(vt_store *w, const vt_intake_report *r, const vt_intake_sou
     }
     if (org_id > 0) {
         error = vt_store_org_slug(w, org_id, org_slug, sizeof(org_slug), err);
+        if (error == 0 && src->external)
+            error = platform_gate(w, org_id, r->vendor ? "/vendor" : "", err);
         if (error < 0)
             goto out;
     }

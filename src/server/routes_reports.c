@@ -80,6 +80,7 @@ static void source_of(vt_request *req, vt_intake_source *src, char *channel, siz
     src->actor = req->who.name;
     src->client_addr = req->client_addr;
     src->default_org = vt_server_get_config(req->srv)->intake_org;
+    src->external = !(req->who.role & VT_ROLES_STAFF);
 }
 
 /* Validation failures: 413 for an attachment over its limit, else as usual. */
@@ -151,6 +152,8 @@ static int post_report(vt_request *req)
     job.src = &src;
     error = vt_server_write(req->srv, submit_fn, &job, &err);
     vt_intake_report_free(r);
+    if (error == VT_EUNSUPPORTED)
+        return vt_reply_error(req, 403, "intake_closed", err.field, "%s", err.msg);
     if (error < 0)
         return vt_reply_from_error(req, &err);
     vt_server_count_intake(req->srv);

@@ -32,10 +32,10 @@ def b64(data):
     return base64.b64encode(data).decode()
 
 
-def add_org(srv, slug):
+def add_org(srv, slug, kind="vendor", *extra):
     code, out, err = srv.cli("org", "add", "--db", srv.db, "--slug", slug, "--name", slug,
-                             "--kind", "vendor", "--country", "CN",
-                             "--time-zone", "Asia/Shanghai")
+                             "--kind", kind, "--country", "CN",
+                             "--time-zone", "Asia/Shanghai", *extra)
     assert code == 0, err
 
 
@@ -230,6 +230,23 @@ def test_refusals_name_the_field():
         assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM ledger").fetchone()[0] == 0
         con.close()
+
+
+def test_platform_without_filing_id_has_no_public_intake():
+    with Server(FAST) as srv:
+        add_org(srv, "hub", "platform")
+        add_org(srv, "filed", "platform", "--filing-id", "F-2026-1")
+        status, _, body = srv.request("POST", "/api/v1/reports", body=report(vendor="hub"))
+        assert status == 403 and body["error"]["code"] == "intake_closed", body
+        assert body["error"]["field"] == "/vendor" and "Art. 10" in body["error"]["message"]
+        status, _, body = srv.request("POST", "/api/v1/reports", body=report(vendor="hub"),
+                                      token=srv.token("partner"))
+        assert status == 403, body
+        status, _, body = srv.request("POST", "/api/v1/reports", body=report(vendor="hub"),
+                                      token=srv.token("analyst"))
+        assert status == 201, body
+        status, _, body = srv.request("POST", "/api/v1/reports", body=report(vendor="filed"))
+        assert status == 201, body
 
 
 def test_rate_limit_answers_429_with_retry_after():

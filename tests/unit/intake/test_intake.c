@@ -483,7 +483,7 @@ static int store_teardown(void **state)
     return 0;
 }
 
-static int64_t add_org(vt_store *s, const char *slug)
+static int64_t add_org_kind(vt_store *s, const char *slug, const char *kind, const char *flags)
 {
     vt_org o;
     vt_error err = VT_ERROR_INIT;
@@ -491,7 +491,8 @@ static int64_t add_org(vt_store *s, const char *slug)
     memset(&o, 0, sizeof(o));
     o.slug = (char *)slug;
     o.name = (char *)slug;
-    o.kind = (char *)"vendor";
+    o.kind = (char *)kind;
+    o.flags = (char *)flags;
     o.country = (char *)"CN";
     o.time_zone = (char *)"Asia/Shanghai";
     if (vt_org_add(s, &o, &err) < 0)
@@ -499,9 +500,14 @@ static int64_t add_org(vt_store *s, const char *slug)
     return o.id;
 }
 
+static int64_t add_org(vt_store *s, const char *slug)
+{
+    return add_org_kind(s, slug, "vendor", NULL);
+}
+
 /* Submit `json` in its own transaction; returns the code. */
-static int submit(vt_store *s, const char *json, const char *default_org, int64_t at_ms,
-                  vt_intake_receipt *rc, vt_error *err)
+static int submit_ex(vt_store *s, const char *json, const char *default_org, int64_t at_ms,
+                     bool external, vt_intake_receipt *rc, vt_error *err)
 {
     vt_intake_report *r = NULL;
     vt_intake_source src;
@@ -517,6 +523,7 @@ static int submit(vt_store *s, const char *json, const char *default_org, int64_
     src.client_addr = "192.0.2.7";
     src.default_org = default_org;
     src.at_ms = at_ms;
+    src.external = external;
     assert_int_equal(vt_store_begin(s, NULL), 0);
     error = vt_intake_submit(s, r, &src, rc, err);
     if (error < 0)
@@ -525,6 +532,12 @@ static int submit(vt_store *s, const char *json, const char *default_org, int64_
         assert_int_equal(vt_store_commit(s, NULL), 0);
     vt_intake_report_free(r);
     return error;
+}
+
+static int submit(vt_store *s, const char *json, const char *default_org, int64_t at_ms,
+                  vt_intake_receipt *rc, vt_error *err)
+{
+    return submit_ex(s, json, default_org, at_ms, true, rc, err);
 }
 
 static void sha_hex(char out[65], const void *p, size_t n)
@@ -690,6 +703,31 @@ static void test_intake__org_choice_and_order(void **state)
     assert_string_equal(d.tracking_token, "");
     assert_int_equal(scalar(f->s, "SELECT count(*) FROM reports", NULL), 3);
     assert_int_equal(scalar(f->s, "SELECT count(*) FROM ledger", NULL), 3);
+}
+
+/* Spec §5, Art. 10: no public intake for a platform without its filing id. */
+static void test_intake__platform_needs_filing_id(void **state)
+{
+    fixture *f = *state;
+    vt_intake_receipt rc;
+    vt_error err = VT_ERROR_INIT;
+
+    add_org_kind(f->s, "hub", "platform", NULL);
+    add_org_kind(f->s, "filed", "platform", "{\"platform_filing_id\":\"F-1\"}");
+    assert_int_equal(submit(f->s, "{\"vendor\":\"hub\"," GOOD_PRODUCT "," GOOD_REST "}", NULL, 0,
+                            &rc, &err),
+                     VT_EUNSUPPORTED);
+    assert_string_equal(err.field, "/vendor");
+    assert_non_null(strstr(err.msg, "Art. 10"));
+    assert_int_equal(submit(f->s, GOOD, "hub", 0, &rc, &err), VT_EUNSUPPORTED);
+    assert_string_equal(err.field, "");
+    assert_int_equal(scalar(f->s, "SELECT count(*) FROM ledger", NULL), 0);
+    /* Staff may still file; a platform with its filing id is open. */
+    assert_int_equal(submit_ex(f->s, GOOD, "hub", 0, false, &rc, &err), 0);
+    assert_int_equal(submit(f->s, "{\"vendor\":\"filed\"," GOOD_PRODUCT "," GOOD_REST "}", NULL,
+                            0, &rc, &err),
+                     0);
+    assert_int_equal(scalar(f->s, "SELECT count(*) FROM reports", NULL), 2);
 }
 
 static int add_message(vt_store *s, const char *report_id, const char *json, const char *author,
@@ -888,6 +926,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_intake__submit_records_everything, store_setup,
                                         store_teardown),
         cmocka_unit_test_setup_teardown(test_intake__org_choice_and_order, store_setup,
+                                        store_teardown),
+        cmocka_unit_test_setup_teardown(test_intake__platform_needs_filing_id, store_setup,
                                         store_teardown),
         cmocka_unit_test_setup_teardown(test_intake__messages_and_views, store_setup,
                                         store_teardown),
