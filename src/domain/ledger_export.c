@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -216,8 +217,10 @@ static int get_int(const cJSON *o, const char *name, long line, int64_t *out, vt
 
     if (!v)
         return field_err(err, line, name, "missing");
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
-        v->valuedouble > EXPORT_INT_MAX || v->valuedouble < -EXPORT_INT_MAX)
+    /* Range first: converting a double outside int64_t is undefined. */
+    if (!cJSON_IsNumber(v) ||
+        !(v->valuedouble >= -EXPORT_INT_MAX && v->valuedouble <= EXPORT_INT_MAX) ||
+        v->valuedouble != floor(v->valuedouble))
         return field_err(err, line, name, "not an integer");
     *out = (int64_t)v->valuedouble;
     return 0;
