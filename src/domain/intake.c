@@ -332,6 +332,16 @@ int vt_intake_submit(vt_store *w, const vt_intake_report *r, const vt_intake_sou
     }
     refs = NULL; /* owned by body */
     error = vt_json_print(&text, detail);
+    if (error == 0 && text.len > VT_LEDGER_DETAIL_MAX) {
+        /* Many attachments with long names: §6 asks for their hashes, so
+         * the names (kept in the report row) give way first. */
+        const cJSON *a;
+
+        cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(detail, "attachments"))
+            cJSON_DeleteItemFromObjectCaseSensitive((cJSON *)a, "filename");
+        vt_buf_clear(&text);
+        error = vt_json_print(&text, detail);
+    }
     if (error < 0) {
         error = oom(err);
         goto out;

@@ -730,6 +730,52 @@ static void test_intake__platform_needs_filing_id(void **state)
     assert_int_equal(scalar(f->s, "SELECT count(*) FROM reports", NULL), 2);
 }
 
+/* 60 attachments with 250-byte names would overflow the ledger detail: the
+ * names give way, the hashes stay. */
+static void test_intake__many_attachments_fit_the_ledger(void **state)
+{
+    fixture *f = *state;
+    vt_intake_limits lim = {16, 64};
+    vt_intake_report *r = NULL;
+    vt_intake_source src;
+    vt_intake_receipt rc;
+    vt_error err = VT_ERROR_INIT;
+    vt_buf b = VT_BUF_INIT;
+    char detail[32768];
+    const char *p;
+    int i, n = 0;
+
+    vt_buf_puts(&b, "{" GOOD_PRODUCT "," GOOD_REST ",\"attachments\":[");
+    for (i = 0; i < 60; i++) {
+        vt_buf_printf(&b, "%s{\"filename\":\"%03d", i ? "," : "", i);
+        for (int k = 0; k < 247; k++)
+            vt_buf_putc(&b, 'f');
+        vt_buf_puts(&b, "\",\"media_type\":\"text/plain\",\"classification\":\"log\","
+                        "\"content_base64\":\"aGk=\"}");
+    }
+    vt_buf_puts(&b, "]}");
+    assert_int_equal(vt_intake_report_parse_text(&r, b.ptr, b.len, &lim, &err), 0);
+    memset(&src, 0, sizeof(src));
+    src.body = b.ptr;
+    src.body_len = b.len;
+    src.channel = "api";
+    src.actor = "anonymous";
+    assert_int_equal(vt_store_begin(f->s, NULL), 0);
+    if (vt_intake_submit(f->s, r, &src, &rc, &err) < 0)
+        fail_msg("submit: %s", err.msg);
+    assert_int_equal(vt_store_commit(f->s, NULL), 0);
+    text_of(f->s, "SELECT detail FROM ledger WHERE seq = 1", NULL, detail, sizeof(detail));
+    for (p = detail; (p = strstr(p, "\"sha256\"")) != NULL; p++)
+        n++;
+    assert_int_equal(n, 60);
+    assert_null(strstr(detail, "\"filename\""));
+    assert_int_equal(scalar(f->s, "SELECT count(*) FROM attachments WHERE length(filename) = 250",
+                            NULL),
+                     60);
+    vt_intake_report_free(r);
+    vt_buf_dispose(&b);
+}
+
 static int add_message(vt_store *s, const char *report_id, const char *json, const char *author,
                        vt_intake_receipt *rc, vt_error *err)
 {
@@ -926,6 +972,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_intake__submit_records_everything, store_setup,
                                         store_teardown),
         cmocka_unit_test_setup_teardown(test_intake__org_choice_and_order, store_setup,
+                                        store_teardown),
+        cmocka_unit_test_setup_teardown(test_intake__many_attachments_fit_the_ledger, store_setup,
                                         store_teardown),
         cmocka_unit_test_setup_teardown(test_intake__platform_needs_filing_id, store_setup,
                                         store_teardown),
