@@ -209,8 +209,10 @@ VT_EXTERN int vt_ledger_retention_check(int months, vt_error *err);
  * only whole segments ending at a checkpointed entry, and never an entry
  * younger than the floor. Records the purge in ledger_purges and appends a
  * "ledger.purge" entry. *purged (may be NULL) is the number deleted (0 when
- * no segment was eligible: then nothing is written).
- * Returns 0, VT_EINVALID (retention below the floor), VT_EIO or VT_ENOMEM.
+ * no segment was eligible: then nothing is written). A segment that does
+ * not verify is not deleted (VT_EINVALID): it may be the evidence.
+ * Returns 0, VT_EINVALID (retention below the floor, or the segment does
+ * not verify), VT_EIO or VT_ENOMEM.
  */
 VT_EXTERN int vt_ledger_purge(vt_store *w, int retention_months, int64_t now_ms, int64_t *purged,
                               vt_error *err);

@@ -80,6 +80,14 @@ void vt__ledger_walk_finish(vt__ledger_walk *w);
 /* Record a failure at `seq` (the first one wins). */
 void vt__ledger_walk_fail(vt__ledger_walk *w, int64_t seq, const char *fmt, ...) VT_PRINTF(3, 4);
 
+/*
+ * vt_ledger_verify of the entries up to `upto` (> 0) only, with the
+ * checkpoints up to it: what a purge checks before deleting that prefix.
+ * Returns 0, VT_EIO or VT_ENOMEM.
+ */
+int vt__ledger_verify_upto(vt_store *s, int64_t upto, vt_ledger_verify_result *res,
+                           vt_error *err);
+
 /* Every checkpoint of a store, copied, in seq order; `next` is a cursor. */
 typedef struct vt__ledger_cps {
     vt_ledger_checkpoint_row *v;

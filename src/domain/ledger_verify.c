@@ -4,6 +4,7 @@
  * (vt_ledger_verify, here) or from an export file (ledger_export.c), so the
  * two verifications cannot drift apart.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -327,7 +328,11 @@ int vt__ledger_cps_load(vt_store *s, vt__ledger_cps *out, vt_error *err)
 struct db_walk {
     vt__ledger_walk walk;
     vt__ledger_cps cps;
+    int64_t upto; /* 0: the whole chain; else stop after this seq */
 };
+
+/* Private code that stops the entry walk at `upto`. */
+#define DB_WALK_STOP (-1001)
 
 /* Feed the checkpoints with seq below `seq` (before that entry). */
 static void db_walk_checkpoints_below(struct db_walk *dw, int64_t seq)
@@ -341,6 +346,8 @@ static int db_walk_entry(void *ctx, const vt_ledger_entry *e)
     struct db_walk *dw = ctx;
     int error;
 
+    if (dw->upto && e->seq > dw->upto)
+        return DB_WALK_STOP;
     db_walk_checkpoints_below(dw, e->seq);
     error = vt__ledger_walk_entry(&dw->walk, e);
     if (error < 0)
@@ -358,13 +365,16 @@ static int db_walk_purge(void *ctx, const vt_store_ledger_purge *p)
     return 0;
 }
 
-int vt_ledger_verify(vt_store *s, const uint8_t *trusted_public_key, vt_ledger_verify_result *res,
-                     vt_error *err)
+/* Verify the chain of `s`; with `upto` > 0 only its entries up to that seq
+ * (and the checkpoints up to it), without the end-of-chain checks. */
+static int verify_db(vt_store *s, const uint8_t *trusted_public_key, int64_t upto,
+                     vt_ledger_verify_result *res, vt_error *err)
 {
     struct db_walk dw;
     int error;
 
     memset(&dw, 0, sizeof(dw));
+    dw.upto = upto;
     vt__ledger_walk_init(&dw.walk, res, trusted_public_key);
     if (sodium_init() < 0)
         return vt_error_set(err, VT_EINTERNAL, 0, "libsodium could not be initialised");
@@ -376,7 +386,11 @@ int vt_ledger_verify(vt_store *s, const uint8_t *trusted_public_key, vt_ledger_v
         error = vt__ledger_cps_load(s, &dw.cps, err);
     if (error >= 0)
         error = vt_store_ledger_each(s, 0, 0, db_walk_entry, &dw, err);
-    if (error >= 0) {
+    if (error == DB_WALK_STOP)
+        error = 0;
+    if (error >= 0 && upto) {
+        db_walk_checkpoints_below(&dw, upto + 1);
+    } else if (error >= 0) {
         /* Checkpoints past the last entry seal entries that are gone. */
         db_walk_checkpoints_below(&dw, INT64_MAX);
         vt__ledger_walk_finish(&dw.walk);
@@ -386,4 +400,17 @@ int vt_ledger_verify(vt_store *s, const uint8_t *trusted_public_key, vt_ledger_v
     if (error == VT_ENOMEM)
         error = vt_error_set(err, VT_ENOMEM, 0, "out of memory verifying the ledger");
     return error;
+}
+
+int vt_ledger_verify(vt_store *s, const uint8_t *trusted_public_key, vt_ledger_verify_result *res,
+                     vt_error *err)
+{
+    return verify_db(s, trusted_public_key, 0, res, err);
+}
+
+int vt__ledger_verify_upto(vt_store *s, int64_t upto, vt_ledger_verify_result *res,
+                           vt_error *err)
+{
+    assert(upto > 0);
+    return verify_db(s, NULL, upto, res, err);
 }

@@ -601,6 +601,34 @@ static void test_ledger__purge_keeps_chain_verifiable(void **state)
     assert_broken_at(f, 7, "not anchored by a valid checkpoint");
 }
 
+/* A purge never deletes a segment that does not verify; a break after the
+ * segment does not stop it (the broken entries stay). */
+static void test_ledger__purge_refuses_broken_segment(void **state)
+{
+    fixture *f = *state;
+    vt_error err = VT_ERROR_INIT;
+    int64_t purged = -1;
+
+    append_n(f, 3, utc(2026, 1, 10, 8, 0));
+    checkpoint_now(f, utc(2026, 1, 11, 0, 0));
+    append_n(f, 2, utc(2026, 8, 1, 0, 0));
+    raw_sql(f, "UPDATE ledger SET subject = 'changed' WHERE seq = 2");
+    assert_int_equal(vt_store_begin(f->s, &err), 0);
+    assert_int_equal(vt_ledger_purge(f->s, 6, utc(2026, 8, 20, 0, 0), &purged, &err),
+                     VT_EINVALID);
+    vt_store_rollback(f->s);
+    assert_int_equal(purged, 0);
+    assert_non_null(strstr(err.msg, "entry 2"));
+    assert_int_equal(verify(f, NULL).entries, 5);
+    raw_sql(f, "DELETE FROM ledger; DELETE FROM ledger_checkpoints");
+    append_n(f, 3, utc(2026, 1, 10, 8, 0));
+    checkpoint_now(f, utc(2026, 1, 11, 0, 0));
+    append_n(f, 2, utc(2026, 8, 1, 0, 0));
+    raw_sql(f, "UPDATE ledger SET subject = 'changed' WHERE seq = 5");
+    assert_int_equal(purge_at(f, 6, utc(2026, 8, 20, 0, 0)), 3);
+    assert_broken_at(f, 5, "entry_hash");
+}
+
 /* Deleting old entries and writing a purge record by hand, without the
  * ledger.purge entry, does not pass. */
 static void test_ledger__forged_purge(void **state)
@@ -836,6 +864,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ledger__retention_floor, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_ledger__purge_month_rule, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_ledger__purge_keeps_chain_verifiable, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_ledger__purge_refuses_broken_segment, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_ledger__forged_purge, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_ledger__export_verified_with_public_key, fx_setup,
