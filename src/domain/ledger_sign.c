@@ -128,8 +128,8 @@ static int key_parse_secret(vt_ledger_key *key, const char *text, size_t len, co
     return error;
 }
 
-/* Create a new key file; VT_ENOTFOUND-like race (EEXIST) is reported as
- * VT_EUNSUPPORTED so the caller loads the file that won. */
+/* Create a new key file. When another process created it first (EEXIST),
+ * return VT_EUNSUPPORTED without a message: the caller loads that file. */
 static int key_create(const char *path, vt_ledger_key *key, vt_error *err)
 {
     uint8_t pk[32], sk[64];
