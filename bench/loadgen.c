@@ -50,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -206,6 +207,7 @@ typedef struct conn {
     int state;
     worker *w;
     vt_buf out;     /* the request being sent */
+    vt_buf body;    /* its body, kept to reuse the memory */
     size_t out_off;
     char *in;       /* bytes received for the response */
     size_t in_len, in_cap;
@@ -320,14 +322,15 @@ static int put_replaced(vt_buf *b, const char *s, size_t len, const char *ph, co
 /* Write request number n into c->out. */
 static int build_request(conn *c, uint64_t n)
 {
-    vt_buf body = VT_BUF_INIT;
+    vt_buf *body = &c->body;
     char num[24];
     const char *id = cfg.nids ? cfg.ids[n % cfg.nids] : "";
     int error;
 
     snprintf(num, sizeof(num), "%llu", (unsigned long long)n);
     vt_buf_clear(&c->out);
-    error = put_replaced(&body, cfg.body ? cfg.body : "", cfg.body_len, "{n}", num);
+    vt_buf_clear(body);
+    error = put_replaced(body, cfg.body ? cfg.body : "", cfg.body_len, "{n}", num);
     if (error == 0)
         error = vt_buf_printf(&c->out, "%s ", cfg.method);
     if (error == 0)
@@ -336,12 +339,11 @@ static int build_request(conn *c, uint64_t n)
         error = vt_buf_printf(&c->out, " HTTP/1.1\r\nHost: %s:%s\r\n%s", cfg.host, cfg.port,
                               cfg.headers.ptr);
     if (error == 0 && (cfg.body || strcmp(cfg.method, "POST") == 0))
-        error = vt_buf_printf(&c->out, "Content-Length: %zu\r\n", body.len);
+        error = vt_buf_printf(&c->out, "Content-Length: %zu\r\n", body->len);
     if (error == 0)
         error = vt_buf_puts(&c->out, "\r\n");
     if (error == 0)
-        error = vt_buf_put(&c->out, body.ptr, body.len);
-    vt_buf_dispose(&body);
+        error = vt_buf_put(&c->out, body->ptr, body->len);
     return error;
 }
 
@@ -892,9 +894,11 @@ static int resolve(const char *url)
     return 0;
 }
 
+static vt_buf body_buf = VT_BUF_INIT;
+
 static int parse_args(int argc, char **argv)
 {
-    static vt_buf body = VT_BUF_INIT;
+    vt_buf *bodyp = &body_buf;
     uint64_t v;
     int opt;
 
@@ -958,18 +962,18 @@ static int parse_args(int argc, char **argv)
                 return -1;
             break;
         case 'b':
-            vt_buf_clear(&body);
-            if (vt_buf_puts(&body, optarg) < 0)
+            vt_buf_clear(bodyp);
+            if (vt_buf_puts(bodyp, optarg) < 0)
                 return -1;
-            cfg.body = body.ptr;
+            cfg.body = bodyp->ptr;
             break;
         case 'B':
-            vt_buf_clear(&body);
-            if (vt_buf_read_file(&body, optarg, NULL) < 0) {
+            vt_buf_clear(bodyp);
+            if (vt_buf_read_file(bodyp, optarg, NULL) < 0) {
                 fprintf(stderr, "loadgen: cannot read %s\n", optarg);
                 return -1;
             }
-            cfg.body = body.ptr;
+            cfg.body = bodyp->ptr;
             break;
         case 's': {
             char *eq = strchr(optarg, '=');
@@ -993,7 +997,7 @@ static int parse_args(int argc, char **argv)
         }
     }
     if (cfg.body)
-        cfg.body_len = body.len;
+        cfg.body_len = bodyp->len;
     if (!cfg.method)
         cfg.method = cfg.body ? "POST" : "GET";
     if (optind != argc - 1 || (cfg.rate_mode && cfg.rate == 0))
@@ -1034,6 +1038,35 @@ static void progress(void)
     }
 }
 
+/* Release what main and the workers hold (so that sanitizer runs are clean). */
+static void release(worker *ws, hist *all)
+{
+    unsigned i, j;
+    size_t k;
+
+    for (i = 0; ws && i < cfg.threads; i++) {
+        for (j = 0; ws[i].conns && j < ws[i].nconns; j++) {
+            if (ws[i].conns[j].fd >= 0)
+                close(ws[i].conns[j].fd);
+            vt_buf_dispose(&ws[i].conns[j].out);
+            vt_buf_dispose(&ws[i].conns[j].body);
+            vt_free(ws[i].conns[j].in);
+        }
+        vt_free(ws[i].conns);
+        if (ws[i].ep >= 0)
+            close(ws[i].ep);
+        if (ws[i].tfd >= 0)
+            close(ws[i].tfd);
+    }
+    vt_free(ws);
+    vt_free(all);
+    for (k = 0; k < cfg.nids; k++)
+        vt_free(cfg.ids[k]);
+    vt_free(cfg.ids);
+    vt_buf_dispose(&cfg.headers);
+    vt_buf_dispose(&body_buf);
+}
+
 static double ms(int64_t ns)
 {
     return (double)ns / (double)NS_PER_MS;
@@ -1045,7 +1078,8 @@ int main(int argc, char **argv)
     hist *all;
     uint64_t sent = 0, done = 0, in_window = 0, ok = 0, status[6] = {0}, errors = 0;
     uint64_t timeouts = 0, unsent = 0, connects = 0;
-    double window, rps, ok_rps;
+    double window, rps, ok_rps, cpu;
+    struct rusage ru;
     int64_t last_done = 0;
     unsigned i, j;
     int fatal = 0;
@@ -1056,10 +1090,6 @@ int main(int argc, char **argv)
     all = vt_calloc(1, sizeof(*all));
     if (!ws || !all)
         return 1;
-    t_start = now_ns() + 20 * NS_PER_MS; /* every worker is ready by then */
-    t_measure = t_start + (int64_t)(cfg.warmup * (double)NS_PER_S);
-    t_end = t_measure + (int64_t)(cfg.duration * (double)NS_PER_S);
-    t_giveup = t_end + (int64_t)(cfg.grace * (double)NS_PER_S);
     for (i = 0; i < cfg.threads; i++) {
         worker *w = &ws[i];
 
@@ -1074,6 +1104,7 @@ int main(int argc, char **argv)
             w->conns[j].fd = -1;
             w->conns[j].w = w;
             vt_buf_init(&w->conns[j].out, 0);
+            vt_buf_init(&w->conns[j].body, 0);
         }
         if (cfg.rate_mode) {
             /* Worker i takes requests i, i+T, i+2T, ... of the run's schedule. */
@@ -1088,6 +1119,10 @@ int main(int argc, char **argv)
             }
         }
     }
+    t_start = now_ns() + 20 * NS_PER_MS; /* every worker is ready by then */
+    t_measure = t_start + (int64_t)(cfg.warmup * (double)NS_PER_S);
+    t_end = t_measure + (int64_t)(cfg.duration * (double)NS_PER_S);
+    t_giveup = t_end + (int64_t)(cfg.grace * (double)NS_PER_S);
     atomic_store(&running, (int)cfg.threads);
     for (i = 0; i < cfg.threads; i++)
         if (pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]) != 0)
@@ -1115,6 +1150,10 @@ int main(int argc, char **argv)
     }
     if (cfg.save)
         fclose(cfg.save);
+    /* The generator's own CPU time: on a shared machine it is taken from the server. */
+    getrusage(RUSAGE_SELF, &ru);
+    cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+          (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
     /* A run cut short by -n lasts until its last response. */
     if (atomic_load(&limit_hit) && last_done > t_measure && last_done < t_end)
         window = (double)(last_done - t_measure) / (double)NS_PER_S;
@@ -1137,19 +1176,21 @@ int main(int argc, char **argv)
            (unsigned long long)(status[0] + status[1]), (unsigned long long)errors,
            (unsigned long long)timeouts, (unsigned long long)unsent,
            (unsigned long long)connects);
-    printf("  throughput %.1f responses/s (2xx %.1f/s)\n", rps, ok_rps);
+    printf("  throughput %.1f responses/s (2xx %.1f/s); loadgen CPU %.2f s, %.1f us a request\n",
+           rps, ok_rps, cpu, done ? cpu * 1e6 / (double)done : 0.0);
     printf("  latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  (%llu samples)\n",
            ms(hist_quantile(all, 0.50)), ms(hist_quantile(all, 0.90)),
            ms(hist_quantile(all, 0.99)), ms(hist_quantile(all, 0.999)), ms(all->max),
            (unsigned long long)all->total);
     printf("RESULT sent=%llu done=%llu s2xx=%llu s4xx=%llu s5xx=%llu errors=%llu timeouts=%llu "
            "unsent=%llu rps=%.1f ok_rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f "
-           "max_ms=%.3f\n",
+           "max_ms=%.3f cpu_s=%.2f\n",
            (unsigned long long)sent, (unsigned long long)done, (unsigned long long)status[2],
            (unsigned long long)status[4], (unsigned long long)status[5],
            (unsigned long long)errors, (unsigned long long)timeouts,
            (unsigned long long)unsent, rps, ok_rps, ms(hist_quantile(all, 0.50)),
            ms(hist_quantile(all, 0.90)), ms(hist_quantile(all, 0.99)),
-           ms(hist_quantile(all, 0.999)), ms(all->max));
+           ms(hist_quantile(all, 0.999)), ms(all->max), cpu);
+    release(ws, all);
     return fatal ? 1 : 0;
 }

@@ -41,6 +41,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Rate limits far above anything one machine can send: the limiter is not
 # what is measured here.
 big=100000000
+: >"$tmp/serve.out"
 "$bin" serve --db "$tmp/db" --listen 127.0.0.1:0 --rate-client $big \
     --rate-client-burst $big --rate-total $big --rate-total-burst $big \
     --policy-dir "$here/../data/policy" --calendar-dir "$here/../data/calendars" \
@@ -102,6 +103,11 @@ echo "# vulntrack serve on $url ($(nproc) cores: $(sed -n 's/^model name[^:]*: /
 echo "# each run: ${secs} s measured after a 1 s warm-up; loadgen shares the machine with the server"
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# What one durable write costs on this disk: 100 O_DSYNC writes of a page.
+dd if=/dev/zero of="$tmp/probe" bs=16k count=100 oflag=dsync 2>"$tmp/dd" || true
+echo "# disk: a 16 KiB O_DSYNC write takes $(awk -F', ' '/copied/ { printf "%.2f", $3 * 10 }' "$tmp/dd") ms on average (100 writes)"
+rm -f "$tmp/probe"
+
 # Idle memory after start-up and a few requests of each kind.
 for _ in 1 2 3 4 5; do
     curl -s -o /dev/null "$url/readyz"
@@ -116,9 +122,19 @@ echo "# idle RSS after start-up: $rss_start MiB ($(threads_of) threads)"
 # Every 201 is sent only after the writer's group transaction holding the
 # report and its ledger entry is committed with synchronous=FULL.
 post="-X POST -p /api/v1/reports -H Content-Type:application/json -B $tmp/report.json"
-# shellcheck disable=SC2086
-run intake-max -m max -t 2 -c 32 -d "$secs" -w 1 $post -s "id=$tmp/report-ids"
-intake_max=$(field ok_rps "$tmp/intake-max")
+# A closed loop of C clients commits at most C reports per commit, so the
+# highest rate is taken over two sizes of crowd.
+intake_max=0
+intake_conns=0
+for c in 32 128; do
+    # shellcheck disable=SC2086
+    run intake-max-$c -m max -t 2 -c $c -d "$secs" -w 1 $post -s "id=$tmp/report-ids"
+    r=$(field ok_rps "$tmp/intake-max-$c")
+    if awk -v a="$r" -v b="$intake_max" 'BEGIN { exit !(a > b) }'; then
+        intake_max=$r
+        intake_conns=$c
+    fi
+done
 intake_rate=$(half "$intake_max")
 # shellcheck disable=SC2086
 run intake-half -m rate -r "$intake_rate" -t 2 -c 64 -d "$secs" -w 1 $post
@@ -174,8 +190,8 @@ sleep 2
 rss_after=$(rss_mib)
 echo "# idle RSS 2 s after the load: $rss_after MiB ($(threads_of) threads)"
 stored=$(metric vulntrack_reports)
-acked=$(awk -v a="$(field s2xx "$tmp/intake-max")" -v b="$(field s2xx "$tmp/intake-half")" \
-    'BEGIN { print a + b + 5 }')
+acked=$(cat "$tmp"/intake-max-* "$tmp/intake-half" |
+    awk '/^RESULT/ { sub(/.* s2xx=/, ""); sub(/ .*/, ""); n += $0 } END { print n + 5 }')
 echo "# reports stored: $stored; acknowledged by 201 (loadgen runs and the 5 start-up reports): $acked"
 
 # --- wrk cross-check of the highest rates -------------------------------------
@@ -214,12 +230,12 @@ function request()
     return wrk.format("GET", (string.gsub(args_path, "{id}", ids[i])))
 end
 EOF
-    echo "## wrk: POST /api/v1/reports, 2 threads, 32 connections, ${secs} s"
-    wrk -t2 -c32 -d"${secs}s" --latency -s "$tmp/post.lua" "$url" >"$tmp/wrk-intake" 2>&1 || true
+    echo "## wrk: POST /api/v1/reports, 2 threads, $intake_conns connections, ${secs} s"
+    wrk -t2 -c"$intake_conns" -d"${secs}s" --latency -s "$tmp/post.lua" "$url" >"$tmp/wrk-intake" 2>&1 || true
     sed 's/^/  /' "$tmp/wrk-intake"
     wrk_intake=$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk-intake")
     # shellcheck disable=SC2086
-    run intake-pair -m max -t 2 -c 32 -d "$secs" $post
+    run intake-pair -m max -t 2 -c "$intake_conns" -d "$secs" $post
     lg_intake=$(field ok_rps "$tmp/intake-pair")
     if [ "$read_what" != none ]; then
         sed -i "1i args_path = \"$read_path\"" "$tmp/get.lua"
@@ -251,7 +267,7 @@ esac
 echo
 echo "# targets (ratio = measured / target)"
 printf '%-44s %12s %14s %8s  %s\n' what measured target ratio verdict
-row "durable intakes/s (closed loop, 32 conns)" "$intake_max" 1000 at-least /s
+row "durable intakes/s (closed loop, $intake_conns conns)" "$intake_max" 1000 at-least /s
 row "intake p99 at ${intake_rate}/s (p50 ${intake_p50} ms)" "$intake_p99" 20 under ms
 row "$read_label" "${read_max:-}" 10000 at-least /s
 row "read p99 at ${read_rate:-?}/s (p50 ${read_p50:-?} ms)" "${read_p99:-}" 20 under ms
