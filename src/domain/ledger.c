@@ -276,7 +276,8 @@ int vt_ledger_purge(vt_store *w, int retention_months, int64_t now_ms, int64_t *
     vt_ledger_verify_result vr;
     vt_store_ledger_purge rec;
     vt_ledger_entry_in in = {0};
-    char detail[512];
+    char detail[VT__LEDGER_PURGE_PREFIX_MAX + 16];
+    size_t n;
     int64_t deleted = 0;
     int error;
 
@@ -333,10 +334,8 @@ int vt_ledger_purge(vt_store *w, int retention_months, int64_t now_ms, int64_t *
     error = vt_store_ledger_purge_insert(w, &rec, NULL, err);
     if (error < 0)
         goto out;
-    snprintf(detail, sizeof(detail),
-             "{\"anchor_hash\":\"%s\",\"count\":%" PRId64 ",\"first_seq\":%" PRId64
-             ",\"last_seq\":%" PRId64 ",\"retention_months\":%d}",
-             ps.cut_hash, deleted, ps.first_seq, ps.cut_seq, retention_months);
+    n = vt__ledger_purge_detail_prefix(detail, ps.first_seq, ps.cut_seq, deleted, ps.cut_hash);
+    snprintf(detail + n, sizeof(detail) - n, "%d}", retention_months);
     in.kind = "ledger.purge";
     in.channel = "system";
     in.actor = "system";

@@ -322,3 +322,15 @@ size_t vt__ledger_checkpoint_text(char out[VT__LEDGER_CHECKPOINT_TEXT_MAX], int6
 
     return n < 0 ? 0 : (size_t)n;
 }
+
+size_t vt__ledger_purge_detail_prefix(char out[VT__LEDGER_PURGE_PREFIX_MAX], int64_t first_seq,
+                                      int64_t last_seq, int64_t count, const char *anchor_hash)
+{
+    /* Keys in sorted order: this is the canonical form. */
+    int n = snprintf(out, VT__LEDGER_PURGE_PREFIX_MAX,
+                     "{\"anchor_hash\":\"%.64s\",\"count\":%" PRId64 ",\"first_seq\":%" PRId64
+                     ",\"last_seq\":%" PRId64 ",\"retention_months\":",
+                     anchor_hash, count, first_seq, last_seq);
+
+    return n < 0 ? 0 : (size_t)n;
+}

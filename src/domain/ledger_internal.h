@@ -41,6 +41,17 @@ void vt__ledger_entry_hash(const vt_ledger_entry *e, const uint8_t prev[32],
 size_t vt__ledger_checkpoint_text(char out[VT__LEDGER_CHECKPOINT_TEXT_MAX], int64_t seq,
                                   const char *entry_hash, int64_t signed_ms);
 
+/* Longest purge detail prefix (four numbers and a hash with their keys). */
+#define VT__LEDGER_PURGE_PREFIX_MAX 256
+
+/*
+ * The canonical detail of a "ledger.purge" entry up to its last member:
+ * {"anchor_hash":"<hex>","count":N,"first_seq":N,"last_seq":N,"retention_months":
+ * (the entry's detail goes on with the months and "}"). Returns its length.
+ */
+size_t vt__ledger_purge_detail_prefix(char out[VT__LEDGER_PURGE_PREFIX_MAX], int64_t first_seq,
+                                      int64_t last_seq, int64_t count, const char *anchor_hash);
+
 /*
  * The chain walker: fed purge records, then entries and checkpoints in seq
  * order (a checkpoint right after the entry it seals, anchors before the
@@ -68,7 +79,7 @@ void vt__ledger_walk_init(vt__ledger_walk *w, vt_ledger_verify_result *res,
 void vt__ledger_walk_purge(vt__ledger_walk *w, int64_t first_seq, int64_t last_seq,
                            int64_t count, const char *anchor_hash);
 
-/* Feed one entry. Returns 0 or VT_ENOMEM (parsing a purge entry's detail). */
+/* Feed one entry. Returns 0 (an int so that callers chain it with their own codes). */
 int vt__ledger_walk_entry(vt__ledger_walk *w, const vt_ledger_entry *e);
 
 /* Feed one checkpoint. */

@@ -10,12 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
 #include <sodium.h>
 
 #include "domain/ledger_internal.h"
 #include "vulntrack/alloc.h"
-#include "vulntrack/json.h"
+#include "vulntrack/strparse.h"
 #include "vulntrack/store_ledger.h"
 
 void vt__ledger_walk_init(vt__ledger_walk *w, vt_ledger_verify_result *res,
@@ -66,27 +65,26 @@ void vt__ledger_walk_purge(vt__ledger_walk *w, int64_t first_seq, int64_t last_s
     w->purge_recorded = false;
 }
 
-/* Does this "ledger.purge" entry describe the newest purge record? */
-static int walk_match_purge(vt__ledger_walk *w, const vt_ledger_entry *e)
+/*
+ * Does this "ledger.purge" entry describe the newest purge record? Its
+ * detail is canonical, so the text is compared, without parsing (and
+ * without an allocation that could fail and read as a mismatch).
+ */
+static void walk_match_purge(vt__ledger_walk *w, const vt_ledger_entry *e)
 {
-    cJSON *d = NULL;
-    const cJSON *first, *last, *count, *anchor;
+    char prefix[VT__LEDGER_PURGE_PREFIX_MAX];
+    size_t n = vt__ledger_purge_detail_prefix(prefix, w->purge_first, w->purge_last,
+                                              w->purge_count, w->purge_anchor);
+    const char *p = e->detail + n;
 
-    /* A malformed detail cannot match (cJSON cannot tell OOM apart). */
-    if (vt_json_parse(&d, e->detail, strlen(e->detail), NULL) < 0)
-        return 0;
-    first = cJSON_GetObjectItemCaseSensitive(d, "first_seq");
-    last = cJSON_GetObjectItemCaseSensitive(d, "last_seq");
-    count = cJSON_GetObjectItemCaseSensitive(d, "count");
-    anchor = cJSON_GetObjectItemCaseSensitive(d, "anchor_hash");
-    if (cJSON_IsNumber(first) && cJSON_IsNumber(last) && cJSON_IsNumber(count) &&
-        cJSON_IsString(anchor) && first->valuedouble == (double)w->purge_first &&
-        last->valuedouble == (double)w->purge_last &&
-        count->valuedouble == (double)w->purge_count &&
-        strcmp(anchor->valuestring, w->purge_anchor) == 0)
+    if (strncmp(e->detail, prefix, n) != 0)
+        return;
+    if (!vt_is_digit((unsigned char)*p))
+        return;
+    while (vt_is_digit((unsigned char)*p))
+        p++;
+    if (strcmp(p, "}") == 0)
         w->purge_recorded = true;
-    cJSON_Delete(d);
-    return 0;
 }
 
 int vt__ledger_walk_entry(vt__ledger_walk *w, const vt_ledger_entry *e)

@@ -21,6 +21,7 @@
 #include "vulntrack/alloc.h"
 #include "vulntrack/buf.h"
 #include "vulntrack/clock.h"
+#include "vulntrack/json.h"
 #include "vulntrack/ledger.h"
 #include "vulntrack/store.h"
 #include "vulntrack/store_ledger.h"
@@ -849,6 +850,103 @@ static void test_ledger__list_and_height(void **state)
     assert_int_equal(h, 10);
 }
 
+/*
+ * Allocation N = 0, 1, 2, ... fails until the call succeeds. cJSON cannot
+ * tell a failed allocation from bad syntax, so a failure inside its parse
+ * reads as malformed JSON; any other failure must be VT_ENOMEM, leave the
+ * ledger as it was, and (under ASan) leak nothing.
+ */
+static bool is_oom_or_cjson(int rc, const vt_error *err)
+{
+    return rc == VT_ENOMEM || (rc == VT_EINVALID && strstr(err->msg, "malformed JSON"));
+}
+
+static void test_ledger__allocation_failures(void **state)
+{
+    fixture *f = *state;
+    char path[200];
+    long n;
+
+    append_n(f, 3, T_2026_01_01);
+    checkpoint_now(f, T_2026_01_01 + VT_MS_PER_DAY);
+    for (n = 0;; n++) {
+        vt_ledger_entry_in in = {0};
+        vt_error err = VT_ERROR_INIT;
+        int64_t h = 0;
+        int rc;
+
+        in.kind = "report.received";
+        in.channel = "api";
+        in.actor = "token:acme";
+        in.subject = "VT-R-OOM";
+        in.detail = "{\"z\":{\"b\":[1,2,{\"y\":1,\"x\":2}],\"a\":\"t\"},\"c\":3}";
+        in.at_ms = T_2026_01_01 + 2 * VT_MS_PER_DAY;
+        assert_int_equal(vt_store_begin(f->s, &err), 0);
+        vt_alloc_fail_after(n);
+        rc = vt_ledger_append(f->s, &in, NULL, &err);
+        vt_alloc_fail_after(-1);
+        if (rc == 0) {
+            assert_int_equal(vt_store_commit(f->s, &err), 0);
+            break;
+        }
+        vt_store_rollback(f->s);
+        if (!is_oom_or_cjson(rc, &err))
+            fail_msg("append, allocation %ld: %d %s", n, rc, err.msg);
+        assert_int_equal(vt_ledger_height(f->s, &h, &err), 0);
+        assert_int_equal(h, 3);
+    }
+    assert_true(n > 0);
+    for (n = 0;; n++) {
+        vt_ledger_verify_result r;
+        vt_error err = VT_ERROR_INIT;
+        int rc;
+
+        vt_alloc_fail_after(n);
+        rc = vt_ledger_verify(f->s, NULL, &r, &err);
+        vt_alloc_fail_after(-1);
+        if (rc == 0) {
+            assert_true(r.intact);
+            assert_int_equal(r.entries, 4);
+            break;
+        }
+        assert_int_equal(rc, VT_ENOMEM);
+    }
+    checkpoint_now(f, T_2026_01_01 + 3 * VT_MS_PER_DAY);
+    snprintf(path, sizeof(path), "%s/export.jsonl", f->dir);
+    export_to(f, path);
+    for (n = 0;; n++) {
+        vt_ledger_verify_result r;
+        vt_error err = VT_ERROR_INIT;
+        int rc;
+
+        vt_alloc_fail_after(n);
+        rc = verify_file(path, f->key.public_key, &r, &err);
+        vt_alloc_fail_after(-1);
+        if (rc == 0) {
+            assert_true(r.intact);
+            assert_int_equal(r.entries, 4);
+            break;
+        }
+        if (!is_oom_or_cjson(rc, &err))
+            fail_msg("verify_export, allocation %ld: %d %s", n, rc, err.msg);
+        assert_true(strncmp(err.msg, "line ", 5) == 0);
+    }
+    for (n = 0;; n++) {
+        vt_error err = VT_ERROR_INIT;
+        FILE *out = fopen(path, "w");
+        int rc;
+
+        assert_non_null(out);
+        vt_alloc_fail_after(n);
+        rc = vt_ledger_export(f->s, out, &err);
+        vt_alloc_fail_after(-1);
+        fclose(out);
+        if (rc == 0)
+            break;
+        assert_int_equal(rc, VT_ENOMEM);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -872,7 +970,10 @@ int main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_ledger__key_file, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_ledger__list_and_height, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_ledger__allocation_failures, fx_setup, fx_teardown),
     };
+
+    vt_json_init();
 
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
