@@ -101,6 +101,28 @@ static bool case_param(vt_request *req, vt_store *s, vt_case *c)
     return true;
 }
 
+/* Refuse a body member not in `keys` (NULL-ended): false with 422 sent. */
+static bool known_members(vt_request *req, const char *const *keys)
+{
+    const cJSON *m;
+    char ptr[VT_ERROR_FIELD_MAX];
+
+    cJSON_ArrayForEach(m, req->json)
+    {
+        size_t i;
+        bool known = false;
+
+        for (i = 0; keys[i]; i++)
+            known = known || strcmp(m->string, keys[i]) == 0;
+        if (!known) {
+            snprintf(ptr, sizeof(ptr), "/%.*s", (int)sizeof(ptr) - 2, m->string);
+            vt_reply_error(req, 422, "invalid", ptr, "unknown member '%s'", m->string);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Optional string member; false (422 sent) when present and not a string. */
 static bool opt_string(vt_request *req, const cJSON *obj, const char *key, const char **out)
 {
@@ -417,22 +439,13 @@ static int cases_open(vt_request *req)
 {
     static const char *const keys[] = {"title", "scope", "doc", "aware_at", "org", NULL};
     vt_error err = VT_ERROR_INIT;
-    const cJSON *m;
     cJSON *doc = NULL;
     open_job j;
     int error;
 
     memset(&j, 0, sizeof(j));
-    cJSON_ArrayForEach(m, req->json)
-    {
-        size_t i;
-        bool known = false;
-
-        for (i = 0; keys[i]; i++)
-            known = known || strcmp(m->string, keys[i]) == 0;
-        if (!known)
-            return vt_reply_error(req, 422, "invalid", NULL, "unknown member '%s'", m->string);
-    }
+    if (!known_members(req, keys))
+        return 0;
     if (!open_org(req, &j.in.org_id, true) || !open_fields(req, &j, &doc))
         return 0;
     if (!j.in.title)
@@ -450,22 +463,13 @@ static int report_case(vt_request *req)
     static const char *const keys[] = {"title", "scope",        "doc", "aware_at",
                                        "org",   "duplicate_of", NULL};
     vt_error err = VT_ERROR_INIT;
-    const cJSON *m;
     cJSON *doc = NULL, *extra;
     open_job j;
     int error;
 
     memset(&j, 0, sizeof(j));
-    cJSON_ArrayForEach(m, req->json)
-    {
-        size_t i;
-        bool known = false;
-
-        for (i = 0; keys[i]; i++)
-            known = known || strcmp(m->string, keys[i]) == 0;
-        if (!known)
-            return vt_reply_error(req, 422, "invalid", NULL, "unknown member '%s'", m->string);
-    }
+    if (!known_members(req, keys))
+        return 0;
     j.scope = caller_scope(req);
     j.in.report_id = req->param[0];
     j.in.actor = req->who.name;
@@ -549,20 +553,11 @@ static int case_patch(vt_request *req)
     const cJSON *doc = cJSON_GetObjectItemCaseSensitive(req->json, "doc");
     vt_error err = VT_ERROR_INIT;
     vt_case c = VT_CASE_INIT;
-    const cJSON *m;
     update_job j;
     int error;
 
-    cJSON_ArrayForEach(m, req->json)
-    {
-        size_t i;
-        bool known = false;
-
-        for (i = 0; keys[i]; i++)
-            known = known || strcmp(m->string, keys[i]) == 0;
-        if (!known)
-            return vt_reply_error(req, 422, "invalid", NULL, "unknown member '%s'", m->string);
-    }
+    if (!known_members(req, keys))
+        return 0;
     if (!cJSON_IsNumber(rev) || rev->valuedouble < 1 ||
         (double)(int64_t)rev->valuedouble != rev->valuedouble)
         return vt_reply_error(req, 422, "invalid", "/revision",
@@ -648,22 +643,14 @@ static int case_transition(vt_request *req)
     vt_error err = VT_ERROR_INIT;
     vt_case c = VT_CASE_INIT;
     const char *to;
-    const cJSON *m;
     cJSON *tr, *stamped;
     transition_job j;
     size_t i;
     int error;
 
     memset(&j, 0, sizeof(j));
-    cJSON_ArrayForEach(m, req->json)
-    {
-        bool known = false;
-
-        for (i = 0; keys[i]; i++)
-            known = known || strcmp(m->string, keys[i]) == 0;
-        if (!known)
-            return vt_reply_error(req, 422, "invalid", NULL, "unknown member '%s'", m->string);
-    }
+    if (!known_members(req, keys))
+        return 0;
     if (!opt_string(req, req->json, "to", &to) ||
         !opt_string(req, req->json, "reason", &j.in.reason) ||
         !opt_string(req, req->json, "note", &j.in.note) ||
@@ -745,21 +732,12 @@ static int case_event(vt_request *req)
     static const char *const keys[] = {"event", "at", "evidence", "time_zone", NULL};
     vt_error err = VT_ERROR_INIT;
     vt_case c = VT_CASE_INIT;
-    const cJSON *m;
     event_job j;
     int error;
 
     memset(&j, 0, sizeof(j));
-    cJSON_ArrayForEach(m, req->json)
-    {
-        size_t i;
-        bool known = false;
-
-        for (i = 0; keys[i]; i++)
-            known = known || strcmp(m->string, keys[i]) == 0;
-        if (!known)
-            return vt_reply_error(req, 422, "invalid", NULL, "unknown member '%s'", m->string);
-    }
+    if (!known_members(req, keys))
+        return 0;
     if (!opt_string(req, req->json, "event", &j.event) ||
         !opt_string(req, req->json, "evidence", &j.evidence) ||
         !opt_string(req, req->json, "time_zone", &j.time_zone) ||
