@@ -778,6 +778,84 @@ static void test_products__finding_to_case(void **state)
     vt_calendar_set_free(pol.cs);
 }
 
+/*
+ * What a step may answer when allocation n fails: VT_ENOMEM; or, when the
+ * failure hit cJSON while the scanner parsed an advisory, no finding
+ * (VT_ENOTFOUND): cJSON reports a failed allocation as a syntax error, and
+ * the scanner leaves out an advisory that does not parse. Either needs an
+ * injected failure: without one the step must succeed.
+ */
+static void check_oom_outcome(long n, int rc, bool injected, const vt_error *err)
+{
+    if (rc == 0)
+        return;
+    if (!injected)
+        fail_msg("allocation %ld: %s without an injected failure (%s)", n, vt_error_name(rc),
+                 err->msg);
+    if (rc != VT_ENOMEM && rc != VT_ENOTFOUND)
+        fail_msg("allocation %ld: %s (%s)", n, vt_error_name(rc), err->msg);
+}
+
+/* Reading an SBOM and building a case from a finding fail cleanly when an
+ * allocation fails: nothing leaked (the sanitizer build checks), and they
+ * succeed once the allocations they need are there. */
+static void test_products__allocation_failures(void **state)
+{
+    static const char small[] =
+        "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"version\":1,\"components\":["
+        "{\"type\":\"library\",\"name\":\"github.com/gin-gonic/gin\",\"version\":\"v1.4.0\","
+        "\"purl\":\"" GIN_PURL "\"}]}";
+    fixture *f = *state;
+    policies pol = load_policies();
+    vt_product_version_in in = {0};
+    vt_product_sbom checked;
+    vt_error err = VT_ERROR_INIT;
+    int64_t id = add_product(f, "Small", "", "software");
+    char ref[32], existing[32];
+    bool injected;
+    long n;
+    int rc = VT_ENOMEM;
+
+    in.sbom = small;
+    in.sbom_len = strlen(small);
+    for (n = 0; rc != 0 && n < 100000; n++) {
+        vt_alloc_fail_after(n);
+        rc = vt_product_sbom_check(small, strlen(small), NULL, &checked, &err);
+        vt_alloc_fail_after(-1);
+        if (rc != 0)
+            assert_int_equal(rc, VT_ENOMEM);
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(checked.components, 1);
+    assert_int_equal(vt_product_version_put(f->store, f->org, id, "1", &in, NULL, NULL, &err), 0);
+
+    rc = VT_ENOMEM;
+    for (n = 0; rc != 0 && n < 100000; n++) {
+        vt_product_case_draft d = VT_PRODUCT_CASE_DRAFT_INIT;
+
+        vt_alloc_fail_after(n);
+        rc = vt_product_case_draft_build(f->store, f->org, id, "1", "VT-TEST-2026-1", NULL, &d,
+                                         &err);
+        injected = vt_alloc_failure_injected();
+        vt_alloc_fail_after(-1);
+        check_oom_outcome(n, rc, injected, &err);
+        if (rc != 0)
+            assert_null(d.doc);
+        else
+            assert_non_null(d.doc);
+        vt_product_case_draft_dispose(&d);
+    }
+    assert_int_equal(rc, 0);
+
+    /* Opening the case is not looped: the cases module's ledger entry and
+     * obligations parse JSON with cJSON too, where an allocation failure
+     * reads as bad input (VT_EINVALID), not as VT_ENOMEM. */
+    assert_int_equal(to_case(f, &pol, f->org, id, "1", "VT-TEST-2026-1", NULL, ref, existing, &err),
+                     0);
+    vt_policy_set_free(pol.ps);
+    vt_calendar_set_free(pol.cs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -787,6 +865,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_products__bad_sboms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_products__findings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_products__finding_to_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_products__allocation_failures, setup, teardown),
     };
 
     vt_json_init();
