@@ -68,6 +68,11 @@ rss_mib() {
 threads_of() {
     awk '/^Threads:/ { print $2 }' "/proc/$pid/status"
 }
+# Anonymous (heap, page caches) and file-backed (libraries) parts of the RSS.
+rss_parts() {
+    awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 }
+         END { printf "anonymous %.1f, files %.1f", a / 1024, f / 1024 }' "/proc/$pid/status"
+}
 # field NAME FILE: the value of NAME=... on the RESULT line of a loadgen run.
 field() {
     sed -n "s/^RESULT .*[ ]$1=\([^ ]*\).*/\1/p" "$2"
@@ -116,7 +121,7 @@ for _ in 1 2 3 4 5; do
 done
 sleep 1
 rss_start=$(rss_mib)
-echo "# idle RSS after start-up: $rss_start MiB ($(threads_of) threads)"
+echo "# idle RSS after start-up: $rss_start MiB ($(rss_parts); $(threads_of) threads)"
 
 # --- Durable intake -------------------------------------------------------
 # Every 201 is sent only after the writer's group transaction holding the
@@ -188,7 +193,7 @@ fi
 # --- Memory after the load, and what the server kept --------------------------
 sleep 2
 rss_after=$(rss_mib)
-echo "# idle RSS 2 s after the load: $rss_after MiB ($(threads_of) threads)"
+echo "# idle RSS 2 s after the load: $rss_after MiB ($(rss_parts); $(threads_of) threads)"
 stored=$(metric vulntrack_reports)
 acked=$(cat "$tmp"/intake-max-* "$tmp/intake-half" |
     awk '/^RESULT/ { sub(/.* s2xx=/, ""); sub(/ .*/, ""); n += $0 } END { print n + 5 }')
