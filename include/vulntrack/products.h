@@ -75,7 +75,10 @@ VT_EXTERN int vt_product_update(vt_store *w, int64_t org_id, int64_t id,
 VT_EXTERN int vt_product_get(vt_store *s, int64_t org_id, int64_t id, vt_product *out,
                              vt_error *err);
 
-/** Is `version` a valid version name: 1..VT_PRODUCT_TEXT_MAX bytes, no control characters? */
+/**
+ * Is `version` a valid version name: 1..VT_PRODUCT_TEXT_MAX bytes, no
+ * control character and no '/' (it is a path segment of the API)?
+ */
 VT_EXTERN bool vt_product_version_name_valid(const char *version);
 
 /* An SBOM read and checked, ready to store. */

@@ -74,7 +74,9 @@ static bool text_ok(const char *s, bool may_be_empty)
 
 bool vt_product_version_name_valid(const char *version)
 {
-    return text_ok(version, false);
+    /* A version is a path segment of the API: with a '/' it could not be
+     * addressed. */
+    return text_ok(version, false) && !strchr(version, '/');
 }
 
 /* Check every field of a product; the first bad one is reported. */
@@ -309,7 +311,8 @@ int vt_product_version_put(vt_store *w, int64_t org_id, int64_t product_id, cons
         *created = false;
     if (!vt_product_version_name_valid(version))
         return vt_error_set_field(err, VT_EINVALID, "/version",
-                                  "version must be 1 to %d bytes without control characters",
+                                  "version must be 1 to %d bytes without control characters "
+                                  "or '/'",
                                   VT_PRODUCT_TEXT_MAX);
     if (in->support_status && !vt_product_support_status_valid(in->support_status))
         return vt_error_set_field(err, VT_EINVALID, "/support_status",

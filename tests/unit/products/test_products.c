@@ -473,6 +473,10 @@ static void test_products__bad_sboms(void **state)
         assert_int_equal(vt_product_version_put(f->store, f->org, id, "", &in, NULL, NULL, &err),
                          VT_EINVALID);
         assert_string_equal(err.field, "/version");
+        assert_int_equal(
+            vt_product_version_put(f->store, f->org, id, "1.0/2", &in, NULL, NULL, &err),
+            VT_EINVALID);
+        assert_string_equal(err.field, "/version");
         in.support_status = "eol";
         assert_int_equal(vt_product_version_put(f->store, f->org, id, "1", &in, NULL, NULL, &err),
                          VT_EINVALID);
