@@ -228,6 +228,24 @@ static int canon_value(vt_buf *out, const cJSON *v, int depth, vt_error *err)
     return vt_error_set_field(err, VT_EINVALID, "/detail", "detail: unexpected JSON value");
 }
 
+/*
+ * cJSON decodes the escape \u0000 into a NUL that ends its string, which
+ * would silently cut the text; such a detail is refused instead. Outside
+ * strings a backslash is a syntax error anyway, so escapes are found by
+ * skipping each backslash with the character it escapes.
+ */
+static bool canon_has_nul_escape(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (s[i] != '\\')
+            continue;
+        if (s[i + 1] == 'u' && len - i >= 6 && memcmp(s + i + 2, "0000", 4) == 0)
+            return true;
+        i++;
+    }
+    return false;
+}
+
 int vt__ledger_canon_detail(vt_buf *out, const char *detail, size_t len, vt_error *err)
 {
     const char *end = NULL;
@@ -238,6 +256,9 @@ int vt__ledger_canon_detail(vt_buf *out, const char *detail, size_t len, vt_erro
     if (len > VT_LEDGER_DETAIL_MAX)
         return vt_error_set_field(err, VT_ETOOBIG, "/detail",
                                   "detail is longer than %d bytes", VT_LEDGER_DETAIL_MAX);
+    if (canon_has_nul_escape(detail, len))
+        return vt_error_set_field(err, VT_EINVALID, "/detail",
+                                  "detail: strings may not contain U+0000");
     root = cJSON_ParseWithLengthOpts(detail, len, &end, false);
     if (!root)
         return vt_error_set_field(err, VT_EINVALID, "/detail", "detail: malformed JSON at byte %zu",

@@ -238,6 +238,8 @@ static void test_ledger__detail_canonical(void **state)
         {"{\"a\":1} x", NULL},
         {"{\"a\":", NULL},
         {"\"text\"", NULL},
+        {"{\"a\":\"x\\u0000y\"}", NULL},
+        {"{\"a\":\"x\\\\u0000y\"}", "{\"a\":\"x\\\\u0000y\"}"},
     };
     fixture *f = *state;
     char got[256];
