@@ -46,11 +46,12 @@ typedef struct vt_case_facts {
     vt_tri automatable;
     vt_tri total_impact;     /* YES total, NO partial */
     int64_t next_upgrade_ms; /* the asset's next scheduled upgrade, 0 none */
+    bool rejected;           /* the case was rejected (not a vulnerability, duplicate, ...) */
 } vt_case_facts;
 
 #define VT_CASE_FACTS_INIT                                                                  \
     {0, VT_SCOPE_OWN_PRODUCT, 0, false, false, true, false, false, 0, false, 0, 0,          \
-     VT_TRI_UNKNOWN, VT_TRI_UNKNOWN, VT_TRI_UNKNOWN, 0}
+     VT_TRI_UNKNOWN, VT_TRI_UNKNOWN, VT_TRI_UNKNOWN, 0, false}
 
 /* A recorded clock event. */
 typedef struct vt_case_event {

@@ -102,6 +102,7 @@ typedef struct vt_policy_obligation {
     const char *legal_calendar;
     const char *met_by;     /* event that meets it; NULL: only recorded evidence does */
     bool policy;            /* the value is our configurable choice, labelled "policy" */
+    bool survives_rejection; /* still owed when the case is rejected (intake log, verification) */
     const char *note;
 } vt_policy_obligation;
 

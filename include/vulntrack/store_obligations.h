@@ -15,6 +15,7 @@ typedef struct vt_obl_case {
     int64_t case_id;
     char *ref;
     char *scope;
+    char *state;     /* the case's lifecycle state ("rejected", ...) */
     char *doc;       /* JSON object text */
     int64_t org_id;
     char *org_slug;

@@ -170,6 +170,8 @@ static const char *not_applicable(const eval *e, const vt_policy_obligation *o)
 {
     const vt_case_facts *f = e->in->facts;
 
+    if (f->rejected && !o->survives_rejection)
+        return "the case was rejected";
     if (o->who && !(f->roles & o->who))
         return "the organisation has none of the roles that owe it";
     if (o->scopes && !(o->scopes & f->scope))

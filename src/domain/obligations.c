@@ -191,6 +191,7 @@ static int case_facts(vt_store *s, const vt_obl_case *c, const cJSON *doc, const
     v = cJSON_GetObjectItemCaseSensitive(doc, "users_must_act");
     f->users_must_act = !cJSON_IsFalse(v);
     f->eu_market = json_true(doc, "eu_market");
+    f->rejected = c->state && strcmp(c->state, "rejected") == 0;
     /* BOD 26-04 inputs: doc.ssvc {exposed, automatable, technical_impact}. */
     ssvc = cJSON_GetObjectItemCaseSensitive(doc, "ssvc");
     f->exposed = tri_of(cJSON_GetObjectItemCaseSensitive(ssvc, "exposed"), "yes", "no");

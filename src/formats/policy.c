@@ -465,7 +465,8 @@ static int parse_obligation(pctx *c, const cJSON *j, size_t idx, vt_policy_profi
 {
     static const char *const keys[] = {"id",      "title",        "basis",   "who",
                                        "when",    "trigger",      "start",   "due",
-                                       "legal_latest", "met_by",  "policy",  "note"};
+                                       "legal_latest", "met_by",  "policy",  "note",
+                                       "survives_rejection"};
     static const char *const title_keys[] = {"en", "zh"};
     static const char *const basis_keys[] = {"kind", "article"};
     const cJSON *title, *basis, *who, *met, *pol;
@@ -548,6 +549,12 @@ static int parse_obligation(pctx *c, const cJSON *j, size_t idx, vt_policy_profi
         return vt__data_fail(c->err, c->file, ptr, "must be true or false");
     }
     o->policy = cJSON_IsTrue(pol);
+    pol = cJSON_GetObjectItemCaseSensitive(j, "survives_rejection");
+    if (pol && !cJSON_IsBool(pol)) {
+        pfmt(ptr, sizeof(ptr), "%s/survives_rejection", at);
+        return vt__data_fail(c->err, c->file, ptr, "must be true or false");
+    }
+    o->survives_rejection = cJSON_IsTrue(pol);
     error = get_str(c, j, "note", at, false, &o->note);
     if (error < 0)
         return error;

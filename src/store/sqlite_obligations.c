@@ -9,7 +9,8 @@
 #include "vulntrack/store_obligations.h"
 
 static const char sql_case[] =
-    "SELECT c.id, c.ref, c.scope, c.doc, o.id, o.slug, o.kind, o.time_zone, o.profiles, o.flags "
+    "SELECT c.id, c.ref, c.scope, c.doc, o.id, o.slug, o.kind, o.time_zone, o.profiles, o.flags, "
+    "c.state "
     "FROM cases c JOIN orgs o ON o.id = c.org_id WHERE c.id = ?1";
 static const char sql_case_ref[] = "SELECT ref FROM cases WHERE id = ?1";
 static const char sql_events[] =
@@ -82,6 +83,7 @@ void vt_obl_case_dispose(vt_obl_case *c)
         return;
     vt_free(c->ref);
     vt_free(c->scope);
+    vt_free(c->state);
     vt_free(c->doc);
     vt_free(c->org_slug);
     vt_free(c->org_kind);
@@ -114,6 +116,7 @@ int vt_store_obl_case(vt_store *s, int64_t case_id, vt_obl_case *out, vt_error *
         out->time_zone = col_dup(st, 7, &oom);
         out->profiles = col_dup(st, 8, &oom);
         out->flags = col_dup(st, 9, &oom);
+        out->state = col_dup(st, 10, &oom);
         if (oom)
             error = vt_error_set(err, VT_ENOMEM, 0, "out of memory reading a case");
     } else if (rc == SQLITE_DONE) {

@@ -548,6 +548,32 @@ static void test_deadline__operator_and_upstream(void **state)
     assert_int_equal(find(&r, "CN-UPSTREAM")->due_ms, at("2025-06-11T10:00:00+08:00"));
 }
 
+/* A rejected case owes only the intake log and the verification; an
+ * internal finding (no E_RECEIVED) owes no intake-log entry. */
+static void test_deadline__rejected_and_internal(void **state)
+{
+    vt_case_facts f;
+    vt_case_event ev[] = {{"E_AWARE", at("2025-06-10T10:00:00+08:00")},
+                          {"E_VERIFIED", at("2025-06-10T20:00:00+08:00")}};
+    size_t i;
+    run r;
+
+    (void)state;
+    vendor_facts(&f);
+    compute(&r, "CN_RMSV_2021", &f, ev, 2, "Asia/Shanghai", NULL);
+    assert_int_equal(find(&r, "CN-LOG")->state, VT_DEADLINE_NOT_APPLICABLE);
+    assert_int_equal(find(&r, "CN-NVDB")->state, VT_DEADLINE_OPEN);
+    f.rejected = true;
+    compute(&r, "CN_RMSV_2021", &f, ev, 2, "Asia/Shanghai", NULL);
+    for (i = 0; i < r.n; i++) {
+        if (strcmp(r.d[i].def->id, "CN-VERIFY") == 0)
+            assert_int_equal(r.d[i].state, VT_DEADLINE_MET);
+        else
+            assert_int_equal(r.d[i].state, VT_DEADLINE_NOT_APPLICABLE);
+    }
+    assert_string_equal(find(&r, "CN-NVDB")->reason, "the case was rejected");
+}
+
 /* An organisation's overrides change policy values only. */
 static void test_deadline__overrides(void **state)
 {
@@ -689,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_deadline__bod2604_table),
         cmocka_unit_test(test_deadline__bod2604_due),
         cmocka_unit_test(test_deadline__operator_and_upstream),
+        cmocka_unit_test(test_deadline__rejected_and_internal),
         cmocka_unit_test(test_deadline__overrides),
         cmocka_unit_test(test_deadline__policy_loader_errors),
         cmocka_unit_test(test_deadline__calendar_loader_errors),

@@ -375,6 +375,31 @@ static void test_obligations__query_pending_by_due(void **state)
     assert_null(arr);
 }
 
+/* Rejecting the case voids the clocks it no longer owes, missed or not. */
+static void test_obligations__rejected_case(void **state)
+{
+    fixture *f = *state;
+    char s[64];
+
+    seed(f, "vendor", "Asia/Shanghai", "[\"CN_RMSV_2021\"]", "{}", "own_product", "{}");
+    add_event(f, "E_RECEIVED", "2025-03-03T09:00:00+08:00", NULL);
+    add_event(f, "E_AWARE", "2025-03-03T10:00:00+08:00", NULL);
+    refresh(f, "2025-03-06T10:00:00+08:00");
+    state_of(f, "CN-NVDB", s, sizeof(s));
+    assert_string_equal(s, "missed");
+    add_event(f, "E_VERIFIED", "2025-03-06T11:00:00+08:00", NULL);
+    exec(f, "UPDATE cases SET state = 'rejected' WHERE id = 1");
+    refresh(f, "2025-03-06T11:00:00+08:00");
+    state_of(f, "CN-NVDB", s, sizeof(s));
+    assert_string_equal(s, "not_applicable");
+    state_of(f, "CN-LOG", s, sizeof(s));
+    assert_string_equal(s, "met");
+    state_of(f, "CN-VERIFY", s, sizeof(s));
+    assert_string_equal(s, "met");
+    assert_int_equal(scalar(f, "SELECT count(*) FROM obligations WHERE state IN ('open', 'missed')"),
+                     0);
+}
+
 static void test_obligations__unknown_profile_refused(void **state)
 {
     fixture *f = *state;
@@ -413,6 +438,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_obligations__met_late_stays_late, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obligations__waive_and_evidence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obligations__query_pending_by_due, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_obligations__rejected_case, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obligations__unknown_profile_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_obligations__kev_from_store, setup, teardown),
