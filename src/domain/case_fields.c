@@ -251,10 +251,82 @@ static int check_version_entry(struct fields *f, const cJSON *v, const char *at,
     return error;
 }
 
+/* The internal VEX statuses and justifications of spec §11. */
+static const char *const vex_statuses[] = {
+    "UNDER_INVESTIGATION", "AFFECTED", "NOT_AFFECTED", "FIXED", "FALSE_POSITIVE", NULL};
+static const char *const vex_justifications[] = {"code_not_present",      "not_in_execute_path",
+                                                 "inline_mitigation",     "not_controllable",
+                                                 "component_not_present", NULL};
+
+static bool in_list(const char *s, const char *const *list)
+{
+    size_t i;
+
+    for (i = 0; list[i]; i++)
+        if (strcmp(s, list[i]) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * One VEX statement of a product: {version, status, justification?,
+ * impact_statement?, action_statement?}. NOT_AFFECTED needs a justification
+ * (CSAF and OpenVEX both want one); one status per version.
+ */
+static int check_vex(struct fields *f, const cJSON *all, const cJSON *e, const char *at,
+                     const vt_version_scheme *scheme)
+{
+    static const char *const keys[] = {"version",          "status",           "justification",
+                                       "impact_statement", "action_statement", NULL};
+    const cJSON *ver, *st, *just, *o;
+    char ptr[VT_ERROR_FIELD_MAX];
+    int error;
+
+    if (!cJSON_IsObject(e))
+        return refuse(f, at, "must be an object {version, status}");
+    error = check_keys(f, e, at, keys);
+    if (!error)
+        error = opt_text(f, e, at, "impact_statement", true);
+    if (!error)
+        error = opt_text(f, e, at, "action_statement", true);
+    if (error < 0)
+        return error;
+    ver = cJSON_GetObjectItemCaseSensitive(e, "version");
+    ptr_join(ptr, sizeof(ptr), at, "version");
+    if (!ver)
+        return refuse(f, ptr, "is required");
+    error = check_version(f, ver, ptr, scheme, false);
+    if (error < 0)
+        return error;
+    st = cJSON_GetObjectItemCaseSensitive(e, "status");
+    ptr_join(ptr, sizeof(ptr), at, "status");
+    if (!st || !cJSON_IsString(st) || !in_list(st->valuestring, vex_statuses))
+        return refuse(f, ptr,
+                      "must be UNDER_INVESTIGATION, AFFECTED, NOT_AFFECTED, FIXED or "
+                      "FALSE_POSITIVE");
+    just = cJSON_GetObjectItemCaseSensitive(e, "justification");
+    ptr_join(ptr, sizeof(ptr), at, "justification");
+    if (just && (!cJSON_IsString(just) || !in_list(just->valuestring, vex_justifications)))
+        return refuse(f, ptr,
+                      "must be code_not_present, not_in_execute_path, inline_mitigation, "
+                      "not_controllable or component_not_present");
+    if (!just && strcmp(st->valuestring, "NOT_AFFECTED") == 0)
+        return refuse(f, ptr, "NOT_AFFECTED needs a justification");
+    for (o = all->child; o != e; o = o->next) {
+        const cJSON *ov = cJSON_GetObjectItemCaseSensitive(o, "version");
+
+        if (strcmp(ov->valuestring, ver->valuestring) == 0) {
+            ptr_join(ptr, sizeof(ptr), at, "version");
+            return refuse(f, ptr, "version '%s' already has a VEX status", ver->valuestring);
+        }
+    }
+    return 0;
+}
+
 static int check_product(struct fields *f, const cJSON *p, const char *at)
 {
-    static const char *const keys[] = {"product_id", "vendor",   "name",           "model",
-                                       "ecosystem",  "versions", "fixed_versions", NULL};
+    static const char *const keys[] = {"product_id", "vendor",         "name", "model", "ecosystem",
+                                       "versions",   "fixed_versions", "vex",  NULL};
     const vt_version_scheme *scheme = NULL;
     const cJSON *m, *v;
     char ptr[VT_ERROR_FIELD_MAX], vptr[VT_ERROR_FIELD_MAX];
@@ -319,6 +391,21 @@ static int check_product(struct fields *f, const cJSON *p, const char *at)
                 break;
             ptr_index(vptr, sizeof(vptr), ptr, i++);
             error = check_version(f, v, vptr, scheme, false);
+        }
+        if (error < 0)
+            return error;
+    }
+    m = cJSON_GetObjectItemCaseSensitive(p, "vex");
+    if (m) {
+        ptr_join(ptr, sizeof(ptr), at, "vex");
+        error = check_array(f, m, ptr);
+        i = 0;
+        cJSON_ArrayForEach(v, m)
+        {
+            if (error < 0)
+                break;
+            ptr_index(vptr, sizeof(vptr), ptr, i++);
+            error = check_vex(f, m, v, vptr, scheme);
         }
     }
     return error;
@@ -670,11 +757,70 @@ static int gbt_compute(struct fields *f, cJSON *doc)
  * Upstream, identifiers, remediations, embargo, flags, texts
  * ------------------------------------------------------------------- */
 
+/* Components (SBOM references): {purl, product_id?, product_version?}, purl canonical. */
+static int check_purl_member(struct fields *f, cJSON *obj, const char *at, bool required)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(obj, "purl");
+    vt_error perr = VT_ERROR_INIT;
+    vt_buf canon = VT_BUF_INIT;
+    vt_purl *purl = NULL;
+    char ptr[VT_ERROR_FIELD_MAX];
+    int error;
+
+    ptr_join(ptr, sizeof(ptr), at, "purl");
+    if (!p)
+        return required ? refuse(f, ptr, "is required") : 0;
+    error = check_text(f, p, ptr, true);
+    if (error < 0)
+        return error;
+    error = vt_purl_parse(&purl, p->valuestring, strlen(p->valuestring), &perr);
+    if (error == VT_ENOMEM)
+        return nomem(f);
+    if (error < 0)
+        return refuse(f, ptr, "%s", perr.msg);
+    error = vt_purl_canonical(&canon, purl);
+    if (!error)
+        error = put(obj, "purl", cJSON_CreateString(canon.ptr));
+    vt_purl_free(purl);
+    vt_buf_dispose(&canon);
+    return error < 0 ? nomem(f) : 0;
+}
+
+static int rule_components(struct fields *f, cJSON *item, const char *at)
+{
+    static const char *const keys[] = {"purl", "product_id", "product_version", NULL};
+    cJSON *e;
+    const cJSON *m;
+    char ptr[VT_ERROR_FIELD_MAX], mptr[VT_ERROR_FIELD_MAX];
+    size_t i = 0;
+    int error = check_array(f, item, at);
+
+    cJSON_ArrayForEach(e, item)
+    {
+        if (error < 0)
+            break;
+        ptr_index(ptr, sizeof(ptr), at, i++);
+        if (!cJSON_IsObject(e))
+            return refuse(f, ptr, "must be an object {purl, product_id, product_version}");
+        error = check_keys(f, e, ptr, keys);
+        if (!error)
+            error = opt_text(f, e, ptr, "product_version", true);
+        if (error < 0)
+            return error;
+        m = cJSON_GetObjectItemCaseSensitive(e, "product_id");
+        if (m && (!cJSON_IsNumber(m) || m->valuedouble < 1 || m->valuedouble > 9007199254740991.0 ||
+                  (double)(int64_t)m->valuedouble != m->valuedouble)) {
+            ptr_join(mptr, sizeof(mptr), ptr, "product_id");
+            return refuse(f, mptr, "must be a positive integer");
+        }
+        error = check_purl_member(f, e, ptr, true);
+    }
+    return error;
+}
+
 static int rule_upstream(struct fields *f, cJSON *item, const char *at)
 {
     static const char *const keys[] = {"purl", "provider", "contact", NULL};
-    const cJSON *p;
-    char ptr[VT_ERROR_FIELD_MAX];
     int error;
 
     if (!cJSON_IsObject(item))
@@ -684,32 +830,9 @@ static int rule_upstream(struct fields *f, cJSON *item, const char *at)
         error = opt_text(f, item, at, "provider", false);
     if (!error)
         error = opt_text(f, item, at, "contact", false);
-    if (error < 0)
-        return error;
-    p = cJSON_GetObjectItemCaseSensitive(item, "purl");
-    if (p) {
-        vt_error perr = VT_ERROR_INIT;
-        vt_buf canon = VT_BUF_INIT;
-        vt_purl *purl = NULL;
-
-        ptr_join(ptr, sizeof(ptr), at, "purl");
-        error = check_text(f, p, ptr, true);
-        if (error < 0)
-            return error;
-        error = vt_purl_parse(&purl, p->valuestring, strlen(p->valuestring), &perr);
-        if (error == VT_ENOMEM)
-            return nomem(f);
-        if (error < 0)
-            return refuse(f, ptr, "%s", perr.msg);
-        error = vt_purl_canonical(&canon, purl);
-        if (!error)
-            error = put(item, "purl", cJSON_CreateString(canon.ptr));
-        vt_purl_free(purl);
-        vt_buf_dispose(&canon);
-        if (error < 0)
-            return nomem(f);
-    }
-    return 0;
+    if (!error)
+        error = check_purl_member(f, item, at, false);
+    return error;
 }
 
 static const char *const identifier_schemes[] = {"CVE",  "CNVD", "CNNVD",  "CNCVD",    "NVDB",
@@ -856,6 +979,7 @@ static const struct rule rules[] = {
     {"harm", rule_text},
     {"impact_scope", rule_text},
     {"upstream", rule_upstream},
+    {"components", rule_components},
     {"credit", rule_text},
     {"embargo_until", rule_time},
     {"users_must_act", rule_bool},

@@ -791,6 +791,25 @@ static const struct {
      "\"C-1\"}]}",
      "/doc/identifiers/1"},
     {"{\"harm\": \"a\", \"harm\": \"b\"}", "/doc/harm"},
+    {"{\"products\": [{\"name\": \"a\", \"vex\": [{\"version\": \"1\", \"status\": "
+     "\"BROKEN\"}]}]}",
+     "/doc/products/0/vex/0/status"},
+    {"{\"products\": [{\"name\": \"a\", \"vex\": [{\"version\": \"1\", \"status\": "
+     "\"NOT_AFFECTED\"}]}]}",
+     "/doc/products/0/vex/0/justification"},
+    {"{\"products\": [{\"name\": \"a\", \"vex\": [{\"version\": \"1\", \"status\": "
+     "\"NOT_AFFECTED\", \"justification\": \"trust_me\"}]}]}",
+     "/doc/products/0/vex/0/justification"},
+    {"{\"products\": [{\"name\": \"a\", \"vex\": [{\"version\": \"1\", \"status\": "
+     "\"FIXED\"}, {\"version\": \"1\", \"status\": \"AFFECTED\"}]}]}",
+     "/doc/products/0/vex/1/version"},
+    {"{\"products\": [{\"name\": \"a\", \"ecosystem\": \"npm\", \"vex\": [{\"version\": "
+     "\"one\", \"status\": \"FIXED\"}]}]}",
+     "/doc/products/0/vex/0/version"},
+    {"{\"components\": [{\"product_id\": 1}]}", "/doc/components/0/purl"},
+    {"{\"components\": [{\"purl\": \"pkg:\"}]}", "/doc/components/0/purl"},
+    {"{\"components\": [{\"purl\": \"pkg:npm/a\", \"product_id\": 0}]}",
+     "/doc/components/0/product_id"},
 };
 
 static void test_cases__fields_refused(void **state)
@@ -830,7 +849,9 @@ static void test_cases__fields_computed(void **state)
     in = parse("{\"product_type\": \"software\","
                " \"products\": [{\"name\": \"Gateway\", \"model\": \"GW-1\", \"ecosystem\": "
                "\"PyPI\", \"versions\": [\"1.0\", {\"introduced\": \"0\", \"fixed\": \"1.2\"}],"
-               " \"fixed_versions\": [\"1.2\"]}],"
+               " \"fixed_versions\": [\"1.2\"], \"vex\": [{\"version\": \"1.0\", \"status\": "
+               "\"NOT_AFFECTED\", \"justification\": \"not_in_execute_path\"}, {\"version\": "
+               "\"1.2\", \"status\": \"FIXED\"}]}],"
                " \"cwe\": [\"CWE-79\"],"
                " \"cvss\": [{\"vector\": \"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:U/C:L/I:L/A:N\", "
                "\"score\": 1.0},"
@@ -838,6 +859,8 @@ static void test_cases__fields_computed(void **state)
                "  {\"vector\": \"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
                "/E:A\"}],"
                " \"upstream\": {\"purl\": \"pkg:PyPI/Django_Rest@1.0\", \"provider\": \"x\"},"
+               " \"components\": [{\"purl\": \"pkg:NPM/left-pad@1.3.0\", \"product_id\": 3,"
+               " \"product_version\": \"1.0\"}],"
                " \"identifiers\": [{\"scheme\": \"CVE\", \"id\": \"CVE-2026-0001\"}],"
                " \"embargo_until\": \"2026-04-01T00:00:00+08:00\", \"users_must_act\": true}");
     if (vt_case_doc_normalize(&out, in, NULL, "/doc", &err) < 0)
@@ -865,6 +888,10 @@ static void test_cases__fields_computed(void **state)
         str_at(cJSON_GetObjectItemCaseSensitive(out, "gbt"), "derived_from", "vector"),
         "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
     assert_string_equal(str_at(out, "upstream", "purl"), "pkg:pypi/django-rest@1.0");
+    assert_string_equal(
+        str_at(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(out, "components"), 0), "purl",
+               NULL),
+        "pkg:npm/left-pad@1.3.0");
     /* The stored form validates to itself. */
     assert_int_equal(vt_case_doc_normalize(&again, out, NULL, "/doc", &err), 0);
     assert_true(cJSON_Compare(out, again, 1));
