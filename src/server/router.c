@@ -1,9 +1,10 @@
 /*
  * router.c - matching a request's method and path against the route
  * tables. Patterns are literal segments and {name} segments; a {name}
- * matches one non-empty segment and becomes a path parameter (still
- * percent-encoded: parameters here are ids and versions, which are checked
- * by the handlers).
+ * matches one non-empty segment and becomes a path parameter.
+ * libmicrohttpd has already percent-decoded the path, so a parameter can
+ * never hold a '/' (an encoded %2F splits segments too); handlers check
+ * the parameter's syntax.
  */
 #include <string.h>
 
