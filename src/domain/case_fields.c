@@ -953,6 +953,16 @@ static int rule_bool(struct fields *f, cJSON *item, const char *at)
     return cJSON_IsBool(item) ? 0 : refuse(f, at, "must be true or false");
 }
 
+/*
+ * Where a case opened from a scan finding came from: the products module
+ * writes it beside the validated fields (products.c) and it is kept as
+ * written, so that editing such a case does not lose it.
+ */
+static int rule_source_finding(struct fields *f, cJSON *item, const char *at)
+{
+    return cJSON_IsObject(item) ? 0 : refuse(f, at, "must be an object");
+}
+
 static int rule_text(struct fields *f, cJSON *item, const char *at)
 {
     return check_text(f, item, at, false);
@@ -987,6 +997,7 @@ static const struct rule rules[] = {
     {"verification_note", rule_text},
     {"remediations", rule_remediations},
     {"identifiers", rule_identifiers},
+    {"source_finding", rule_source_finding},
 };
 
 int vt_case_doc_normalize(cJSON **out, const cJSON *in, const vt_grade_tables *tables,

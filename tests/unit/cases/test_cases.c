@@ -807,6 +807,7 @@ static const struct {
      "\"one\", \"status\": \"FIXED\"}]}]}",
      "/doc/products/0/vex/0/version"},
     {"{\"components\": [{\"product_id\": 1}]}", "/doc/components/0/purl"},
+    {"{\"source_finding\": \"scan\"}", "/doc/source_finding"},
     {"{\"components\": [{\"purl\": \"pkg:\"}]}", "/doc/components/0/purl"},
     {"{\"components\": [{\"purl\": \"pkg:npm/a\", \"product_id\": 0}]}",
      "/doc/components/0/product_id"},
