@@ -190,6 +190,18 @@ if [ "$read_what" != none ]; then
     read_unsent=$(field unsent "$tmp/read-half")
 fi
 
+# --- Staff reads over every stored report --------------------------------------
+# A working set as large as the database: every reader connection's page
+# cache fills, which the memory figure after the load then includes.
+wide_rps=-
+if [ -n "$auth" ]; then
+    awk 'BEGIN { srand(7) } { print rand() "\t" $0 }' "$tmp/report-ids" | sort -k1,1 |
+        cut -f2 >"$tmp/all-reports"
+    run wide-read -m max -t 2 -c 32 -d "$secs" -w 1 -p '/api/v1/reports/{id}' \
+        -i "$tmp/all-reports" -H "$auth"
+    wide_rps=$(field ok_rps "$tmp/wide-read")
+fi
+
 # --- Memory after the load, and what the server kept --------------------------
 sleep 2
 rss_after=$(rss_mib)
@@ -200,13 +212,18 @@ acked=$(cat "$tmp"/intake-max-* "$tmp/intake-half" |
 echo "# reports stored: $stored; acknowledged by 201 (loadgen runs and the 5 start-up reports): $acked"
 
 # --- wrk cross-check of the highest rates -------------------------------------
-# Each wrk run is followed at once by a loadgen run with the same threads,
-# connections and duration and no warm-up, so both meet the same machine
-# load and nearly the same database.
+# wrk and loadgen take turns, twice each, with the same threads, connections
+# and duration and no warm-up; the best run of each is compared, so that a
+# burst of other work on the machine does not decide the ratio.
+xsecs=3
 wrk_intake=-
 wrk_read=-
 lg_intake=-
 lg_read=-
+# best A B: the larger of two rates ("-" counts as nothing).
+best() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b == "" || b == "-" || (a != "-" && a + 0 >= b + 0)) print a; else print b }'
+}
 if [ $have_wrk = 1 ]; then
     # The same report, with the thread number and a counter in place of {n}.
     awk 'BEGIN { printf "body_template = [==[" } { gsub(/\{n\}/, "%s"); print }
@@ -224,7 +241,9 @@ function request()
     return wrk.format("POST", "/api/v1/reports", {["Content-Type"] = "application/json"}, body)
 end
 EOF
-    cat >"$tmp/get.lua" <<'EOF'
+    {
+        echo "args_path = \"${read_path:-}\""
+        cat <<'EOF'
 local ids, i = {}, 0
 function init(args)
     for line in io.lines(args[1]) do ids[#ids + 1] = line end
@@ -235,22 +254,28 @@ function request()
     return wrk.format("GET", (string.gsub(args_path, "{id}", ids[i])))
 end
 EOF
-    echo "## wrk: POST /api/v1/reports, 2 threads, $intake_conns connections, ${secs} s"
-    wrk -t2 -c"$intake_conns" -d"${secs}s" --latency -s "$tmp/post.lua" "$url" >"$tmp/wrk-intake" 2>&1 || true
-    sed 's/^/  /' "$tmp/wrk-intake"
-    wrk_intake=$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk-intake")
-    # shellcheck disable=SC2086
-    run intake-pair -m max -t 2 -c "$intake_conns" -d "$secs" $post
-    lg_intake=$(field ok_rps "$tmp/intake-pair")
+    } >"$tmp/get.lua"
+    for k in 1 2; do
+        echo "## wrk $k: POST /api/v1/reports, 2 threads, $intake_conns connections, ${xsecs} s"
+        wrk -t2 -c"$intake_conns" -d"${xsecs}s" --latency -s "$tmp/post.lua" "$url" \
+            >"$tmp/wrk-intake-$k" 2>&1 || true
+        sed -n 's/^/  /; /Latency Distribution/,$p' "$tmp/wrk-intake-$k"
+        wrk_intake=$(best "$wrk_intake" "$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk-intake-$k")")
+        # shellcheck disable=SC2086
+        run intake-pair-$k -m max -t 2 -c "$intake_conns" -d "$xsecs" $post
+        lg_intake=$(best "$lg_intake" "$(field ok_rps "$tmp/intake-pair-$k")")
+    done
     if [ "$read_what" != none ]; then
-        sed -i "1i args_path = \"$read_path\"" "$tmp/get.lua"
-        echo "## wrk: GET $read_path, 2 threads, 32 connections, ${secs} s"
-        wrk -t2 -c32 -d"${secs}s" --latency -H "$auth" -s "$tmp/get.lua" "$url" -- "$read_ids" \
-            >"$tmp/wrk-read" 2>&1 || true
-        sed 's/^/  /' "$tmp/wrk-read"
-        wrk_read=$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk-read")
-        run read-pair -m max -t 2 -c 32 -d "$secs" -p "$read_path" -i "$read_ids" -H "$auth"
-        lg_read=$(field ok_rps "$tmp/read-pair")
+        for k in 1 2; do
+            echo "## wrk $k: GET $read_path, 2 threads, 32 connections, ${xsecs} s"
+            wrk -t2 -c32 -d"${xsecs}s" --latency -H "$auth" -s "$tmp/get.lua" "$url" \
+                -- "$read_ids" >"$tmp/wrk-read-$k" 2>&1 || true
+            sed -n 's/^/  /; /Latency Distribution/,$p' "$tmp/wrk-read-$k"
+            wrk_read=$(best "$wrk_read" "$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk-read-$k")")
+            run read-pair-$k -m max -t 2 -c 32 -d "$xsecs" -p "$read_path" -i "$read_ids" \
+                -H "$auth"
+            lg_read=$(best "$lg_read" "$(field ok_rps "$tmp/read-pair-$k")")
+        done
     fi
 fi
 
@@ -278,12 +303,14 @@ row "$read_label" "${read_max:-}" 10000 at-least /s
 row "read p99 at ${read_rate:-?}/s (p50 ${read_p50:-?} ms)" "${read_p99:-}" 20 under ms
 row "idle RSS after start-up" "$rss_start" 30 under MiB
 row "idle RSS after the load" "$rss_after" 30 under MiB
+awk -v r="$wide_rps" -v n="$(wc -l <"$tmp/report-ids")" 'BEGIN {
+    printf "%-44s %12s %14s %8s  %s\n", "(staff reads over all " n " reports)", r " /s", "", "", "for information" }'
 [ "${intake_unsent:-0}" = 0 ] && [ "${read_unsent:-0}" = 0 ] ||
     echo "note: requests left unsent at half rate (intake $intake_unsent, read ${read_unsent:-0}): the rate was not sustained"
 awk -v s="$stored" -v a="$acked" 'BEGIN {
     printf "%-44s %12s %14s %8s  %s\n", "every acknowledged report stored", s, ">= " a, "", (s + 0 >= a + 0) ? "PASS" : "MISS" }'
 echo
-echo "# cross-check: wrk, then loadgen at once with the same threads, connections and duration"
+echo "# cross-check: best of two ${xsecs} s runs each, taking turns, same threads and connections"
 printf '%-44s %12s %12s %8s\n' what loadgen/s wrk/s wrk/loadgen
 awk -v l="$lg_intake" -v w="$wrk_intake" 'BEGIN {
     printf "%-44s %12s %12s %8s\n", "POST /api/v1/reports", l, w, (w > 0 && l > 0) ? sprintf("%.2f", w / l) : "-" }'
