@@ -1038,6 +1038,41 @@ static void test_cases__fields_alloc_failures(void **state)
     cJSON_Delete(in);
 }
 
+/* The remaining transitions: closing without publishing, reopening a rejection. */
+static void test_cases__other_paths(void **state)
+{
+    fixture *f = *state;
+    vt_case_transition_out o;
+    char ref[32];
+    int64_t id = open_from_report(f, "R-1", T0, ref), t = T0 + HOUR;
+    int64_t id2 = open_from_report(f, "R-2", T0, ref);
+
+    patch_ok(f, id,
+             "{\"verification_note\": \"seen\", \"impact_scope\": \"one site\", "
+             "\"gbt\": {\"method\": \"MANUAL\", \"grade\": \"low\", \"justification\": "
+             "\"internal only\"}, \"remediations\": [{\"kind\": \"mitigation\", "
+             "\"instructions\": \"turn it off\"}]}");
+    move_ok(f, id, VT_CASE_TRIAGE, VT_ROLE_ANALYST, NULL, t, &o);
+    move_ok(f, id, VT_CASE_CONFIRMED, VT_ROLE_ANALYST, NULL, t, &o);
+    move_ok(f, id, VT_CASE_REMEDIATION, VT_ROLE_ANALYST, NULL, t, &o);
+    move_ok(f, id, VT_CASE_FIX_AVAILABLE, VT_ROLE_ANALYST, NULL, t, &o);
+    move_ok(f, id, VT_CASE_USERS_NOTIFIED, VT_ROLE_ADMIN, NULL, t, &o);
+    move_ok(f, id, VT_CASE_CLOSED, VT_ROLE_ADMIN, NULL, t, &o);
+    assert_int_equal(o.from, VT_CASE_USERS_NOTIFIED);
+    assert_int_equal(event_at(f, id, "E_PUBLISHED"), -1);
+
+    patch_ok(f, id2, "{\"verification_note\": \"cannot reproduce\"}");
+    move_ok(f, id2, VT_CASE_TRIAGE, VT_ROLE_ANALYST, NULL, t, &o);
+    move_ok(f, id2, VT_CASE_REJECTED, VT_ROLE_ANALYST, "not_reproducible", t, &o);
+    move_refused(f, id2, VT_CASE_TRIAGE, VT_ROLE_ADMIN, "", t + 1, "/reason");
+    move_ok(f, id2, VT_CASE_TRIAGE, VT_ROLE_ADMIN, "reporter sent a new proof", t + 1, &o);
+    assert_int_equal(o.from, VT_CASE_REJECTED);
+    move_ok(f, id2, VT_CASE_CONFIRMED, VT_ROLE_ANALYST, NULL, t + 2, &o);
+    /* E_VERIFIED keeps the time of the first conclusion. */
+    assert_int_equal(o.nstamped, 0);
+    assert_int_equal(event_at(f, id2, "E_VERIFIED"), t);
+}
+
 /*
  * Every allocation failure while opening a case, moving it and changing its
  * fields fails the whole operation (rolled back: nothing half-written) and
@@ -1127,6 +1162,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cases__illegal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cases__walk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cases__reject_and_duplicate_of, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cases__other_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cases__attach_duplicate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cases__events_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cases__stale_revision, setup, teardown),
