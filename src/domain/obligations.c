@@ -379,6 +379,80 @@ out:
     return error;
 }
 
+/* Is (profile, obligation) still defined by a profile the organisation lists? */
+static bool still_defined(const cJSON *profiles, const vt_policy_set *ps, const char *profile,
+                          const char *obligation)
+{
+    const cJSON *pid;
+
+    cJSON_ArrayForEach(pid, profiles)
+    {
+        const vt_policy_profile *p;
+
+        if (!cJSON_IsString(pid) || strcmp(pid->valuestring, profile) != 0)
+            continue;
+        p = vt_policy_set_get(ps, profile);
+        return p && vt_policy_profile_find(p, obligation) != NULL;
+    }
+    return false;
+}
+
+typedef struct stale_ctx {
+    const cJSON *profiles;
+    const vt_policy_set *ps;
+    int64_t ids[VT_DEADLINE_MAX];
+    size_t n;
+} stale_ctx;
+
+static int stale_each(void *ctx, const vt_obl_query_row *q)
+{
+    stale_ctx *s = ctx;
+
+    if (s->n < VT_DEADLINE_MAX && !still_defined(s->profiles, s->ps, q->o->profile,
+                                                 q->o->obligation))
+        s->ids[s->n++] = q->o->id;
+    return 0;
+}
+
+/*
+ * An obligation still open or missed whose profile the organisation no
+ * longer lists, or that its profile file no longer defines (an updated
+ * data file), is no longer owed: it becomes not applicable, with a ledger
+ * entry. Met and waived ones keep their record.
+ */
+static int retire_stale(vt_store *w, const vt_obl_case *c, const cJSON *profiles,
+                        const vt_policy_set *ps, int64_t now_ms, vt_error *err)
+{
+    vt_obl_query q;
+    stale_ctx s;
+    size_t i;
+    int error;
+
+    memset(&q, 0, sizeof(q));
+    memset(&s, 0, sizeof(s));
+    q.state1 = "open";
+    q.state2 = "missed";
+    q.case_id = c->case_id;
+    q.limit = VT_DEADLINE_MAX;
+    s.profiles = profiles;
+    s.ps = ps;
+    error = vt_store_obl_query(w, &q, stale_each, &s, err);
+    for (i = 0; error == 0 && i < s.n; i++) {
+        vt_obl_row r;
+
+        error = vt_store_obl_get(w, s.ids[i], &r, err);
+        if (error < 0)
+            break;
+        copy_name(r.state, sizeof(r.state), "not_applicable");
+        r.updated_ms = now_ms;
+        error = vt_store_obl_put(w, &r, err);
+        if (error == 0)
+            error = ledger_obl(w, "obligation.computed", "system", c->ref, &r, NULL, now_ms, err);
+        vt_obl_row_dispose(&r);
+    }
+    return error;
+}
+
 /* Parse stored JSON text (NULL: `dflt`). */
 static int parse_text(cJSON **out, const char *text, const char *dflt, vt_error *err)
 {
@@ -460,6 +534,7 @@ int vt_obligations_refresh(vt_store *w, const struct vt_policy_set *ps,
                 goto out;
         }
     }
+    error = retire_stale(w, &c, profiles, ps, now_ms, err);
 out:
     vt_free(d);
     events_dispose(&ev);

@@ -400,6 +400,30 @@ static void test_obligations__rejected_case(void **state)
                      0);
 }
 
+/* A profile the organisation drops no longer holds its open clocks. */
+static void test_obligations__dropped_profile_retired(void **state)
+{
+    fixture *f = *state;
+    char s[64];
+
+    seed(f, "vendor", "Asia/Shanghai", "[\"CN_RMSV_2021\", \"CN_DRAFT_2019\"]", "{}",
+         "own_product", "{\"product_type\": \"software\"}");
+    add_event(f, "E_AWARE", "2025-03-03T10:00:00+08:00", NULL);
+    add_event(f, "E_VERIFIED", "2025-03-03T12:00:00+08:00", NULL);
+    refresh(f, "2025-03-03T13:00:00+08:00");
+    state_of(f, "D19-MEASURES-PRODUCT", s, sizeof(s));
+    assert_string_equal(s, "open");
+    exec(f, "UPDATE orgs SET profiles = '[\"CN_RMSV_2021\"]' WHERE id = 1");
+    refresh(f, "2025-03-03T14:00:00+08:00");
+    state_of(f, "D19-MEASURES-PRODUCT", s, sizeof(s));
+    assert_string_equal(s, "not_applicable");
+    /* Met ones keep their record. */
+    state_of(f, "D19-VERIFY", s, sizeof(s));
+    assert_string_equal(s, "met");
+    state_of(f, "CN-NVDB", s, sizeof(s));
+    assert_string_equal(s, "open");
+}
+
 static void test_obligations__unknown_profile_refused(void **state)
 {
     fixture *f = *state;
@@ -439,6 +463,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_obligations__waive_and_evidence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obligations__query_pending_by_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obligations__rejected_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_obligations__dropped_profile_retired, setup, teardown),
         cmocka_unit_test_setup_teardown(test_obligations__unknown_profile_refused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_obligations__kev_from_store, setup, teardown),
