@@ -431,6 +431,11 @@ int vt_case_transition(vt_store *w, const struct vt_policy_set *ps,
                              vt_role_name(in->role), vt_case_state_name(in->to));
         goto out;
     }
+    if (in->duplicate_of && in->to != VT_CASE_REJECTED) {
+        error = vt_error_set_field(err, VT_EINVALID, "/duplicate_of",
+                                   "/duplicate_of: only a rejection names the case kept");
+        goto out;
+    }
     error = vt_json_parse(&doc, c.doc, strlen(c.doc), err);
     if (error < 0)
         goto out;

@@ -521,7 +521,15 @@ static void test_cases__reject_and_duplicate_of(void **state)
     end(f, rc);
     assert_int_equal(rc, VT_EINVALID);
     assert_string_equal(err.field, "/duplicate_of");
+    /* Only a rejection names the case kept. */
+    in.to = VT_CASE_CONFIRMED;
     in.duplicate_of = ref1;
+    begin(f);
+    rc = vt_case_transition(f->s, NULL, NULL, &in, &o, &r, &err);
+    end(f, rc);
+    assert_int_equal(rc, VT_EINVALID);
+    assert_string_equal(err.field, "/duplicate_of");
+    in.to = VT_CASE_REJECTED;
     begin(f);
     rc = vt_case_transition(f->s, NULL, NULL, &in, &o, &r, &err);
     end(f, rc);
