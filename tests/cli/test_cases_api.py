@@ -333,6 +333,21 @@ def test_duplicates_direct_cases_and_rejection():
         assert b["duplicate_of"] == ref and b["transition"]["stamped"] == ["E_VERIFIED"], b
         assert b["allowed"] == ["closed", "triage"], b
 
+        # Paging: a full page names the next one.
+        status, _, page = srv.request("GET", "/api/v1/cases?limit=1", token=analyst)
+        assert status == 200 and [c["ref"] for c in page["items"]] == [ref], page
+        assert page["next"] == ref, page
+        status, _, page = srv.request("GET", "/api/v1/cases?limit=1&after=" + ref, token=analyst)
+        assert [c["ref"] for c in page["items"]] == [direct] and page["next"] == direct, page
+        status, _, page = srv.request("GET", "/api/v1/cases?limit=1&after=" + direct,
+                                      token=analyst)
+        assert page["items"] == [] and page["next"] is None, page
+        status, _, page = srv.request("GET", "/api/v1/cases?state=rejected&org=acme",
+                                      token=admin)
+        assert [c["ref"] for c in page["items"]] == [direct], page
+        status, _, e = srv.request("GET", "/api/v1/cases?limit=0", token=analyst)
+        error_of(status, e, 422, "invalid", "limit")
+
 
 if __name__ == "__main__":
     run_tests(globals())
