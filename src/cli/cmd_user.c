@@ -53,16 +53,19 @@ static int user_prompt(const char *prompt, vt_buf *out)
     bool restore = false;
     int rc;
 
-    fputs(prompt, stderr);
-    fflush(stderr);
+    /* Echo goes off before the prompt shows (discarding what was typed
+     * ahead of it, as getpass does), so nothing typed after it is lost;
+     * it comes back without discarding anything. */
     if (tcgetattr(STDIN_FILENO, &old) == 0) {
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
     }
+    fputs(prompt, stderr);
+    fflush(stderr);
     rc = cli_read_line(out, stdin);
     if (restore)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &old);
     fputc('\n', stderr);
     return rc;
 }

@@ -4,12 +4,16 @@ errors with exit 2, users from --password-stdin, organisations."""
 import hashlib
 import json
 import os
+import pty
+import select
+import signal
+import time
 import re
 import shutil
 import sqlite3
 import tempfile
 
-from clitest import run, run_tests
+from clitest import VT, run, run_tests
 import servertest
 
 TOKEN_RE = re.compile(r"^vtm_[A-Za-z0-9_-]{43}$")
@@ -236,6 +240,62 @@ def test_org_add_errors_name_the_option():
         assert code == 0, err
         code, out, err = run("org", "add", "--db", db, *base)
         assert code == 2 and "--slug" in err and "already exists" in err, err
+
+
+def run_on_terminal(args, answers, timeout=30):
+    """Run vulntrack on a pseudo-terminal, typing each answer after the
+    next prompt that ends in ': '. Returns (exit status, everything shown)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(VT, [VT, *args])
+    shown, pending, deadline = b"", list(answers), time.time() + timeout
+    typed = 0
+    status = None
+    try:
+        while time.time() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    break
+                shown += chunk
+                # Answer each prompt once, when it is the last thing shown.
+                if pending and shown.endswith(b": ") and shown.count(b": ") > typed:
+                    os.write(fd, pending.pop(0).encode() + b"\n")
+                    typed += 1
+            done, code = os.waitpid(pid, os.WNOHANG)
+            if done:
+                status = code
+                break
+    finally:
+        if status is None:
+            # Stuck (or the loop above failed): never leave it waiting.
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert status is not None
+    return os.waitstatus_to_exitcode(status), shown.decode(errors="replace")
+
+
+def test_user_add_prompts_twice_without_echo_on_a_terminal():
+    with TempDb() as db:
+        code, shown = run_on_terminal(["user", "add", "--db", db, "--name", "tty",
+                                       "--role", "auditor"],
+                                      ["secret on a tty", "secret on a tty"])
+        assert code == 0, shown
+        assert shown.count("Password") == 2, shown
+        assert "secret on a tty" not in shown, shown  # no echo
+        (h,), = rows(db, "SELECT password_hash FROM users WHERE name = 'tty'")
+        assert h.startswith("$argon2id$")
+        code, shown = run_on_terminal(["user", "add", "--db", db, "--name", "tty2",
+                                       "--role", "auditor"],
+                                      ["secret on a tty", "another secret!"])
+        assert code == 2, shown
+        assert "differ" in shown, shown
+        assert rows(db, "SELECT count(*) FROM users WHERE name = 'tty2'") == [(0,)]
 
 
 if __name__ == "__main__":
