@@ -16,7 +16,10 @@
 
 #include <cmocka.h>
 
+#include "vulntrack/alloc.h"
+#include "vulntrack/buf.h"
 #include "vulntrack/calendar.h"
+#include "vulntrack/json.h"
 #include "vulntrack/clock.h"
 #include "vulntrack/deadline.h"
 #include "vulntrack/osv.h"
@@ -33,6 +36,7 @@ static int setup_all(void **state)
     vt_error err = VT_ERROR_INIT;
 
     (void)state;
+    vt_json_init();
     if (!src || !*src) {
         fprintf(stderr, "VT_SOURCE_DIR is not set (run the tests through ctest)\n");
         return -1;
@@ -700,6 +704,49 @@ static void test_deadline__cn_calendar_days(void **state)
     assert_true(vt_calendar_covers(cn, day));
 }
 
+/* Allocation N fails, N = 0, 1, ...: each parser refuses (cJSON reports a
+ * failed allocation as bad syntax) and leaks nothing, until it succeeds. */
+static void test_deadline__allocation_failures(void **state)
+{
+    static const char *const files[] = {"data/policy/US_BOD_26_04.json",
+                                        "data/policy/CN_RMSV_2021.json",
+                                        "data/calendars/CN.json"};
+    vt_buf raw = VT_BUF_INIT;
+    vt_error err = VT_ERROR_INIT;
+    size_t f;
+    long n;
+    int rc;
+
+    (void)state;
+    for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+        char path[4096];
+
+        snprintf(path, sizeof(path), "%s/%s", getenv("VT_SOURCE_DIR"), files[f]);
+        assert_int_equal(vt_buf_read_file(&raw, path, &err), 0);
+        for (n = 0;; n++) {
+            vt_policy_set *ps = vt_policy_set_new();
+            vt_calendar *cal = NULL;
+
+            assert_non_null(ps);
+            vt_alloc_fail_after(n);
+            if (f < 2)
+                rc = vt_policy_set_parse(ps, raw.ptr, raw.len, files[f], &err);
+            else
+                rc = vt_calendar_parse(&cal, raw.ptr, raw.len, files[f], &err);
+            vt_alloc_fail_after(-1);
+            vt_policy_set_free(ps);
+            vt_calendar_free(cal);
+            if (rc == 0)
+                break;
+            assert_true(rc == VT_ENOMEM || rc == VT_EINVALID);
+            assert_true(err.msg[0] != '\0');
+            assert_true(n < 100000); /* the parser must succeed once allocations do */
+        }
+        assert_true(n > 0);
+    }
+    vt_buf_dispose(&raw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -720,6 +767,7 @@ int main(void)
         cmocka_unit_test(test_deadline__policy_loader_errors),
         cmocka_unit_test(test_deadline__calendar_loader_errors),
         cmocka_unit_test(test_deadline__cn_calendar_days),
+        cmocka_unit_test(test_deadline__allocation_failures),
     };
 
     return cmocka_run_group_tests(tests, setup_all, teardown_all);
