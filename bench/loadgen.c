@@ -180,11 +180,11 @@ typedef struct config {
 
 static config cfg;
 static int64_t t_start, t_measure, t_end, t_giveup;
-static atomic_uint_fast64_t next_n;   /* body counter and id cursor */
-static atomic_uint_fast64_t issued;   /* requests sent, for -n */
-static atomic_bool limit_hit;         /* -n reached: send no more */
+static atomic_uint_fast64_t next_n;    /* body counter and id cursor */
+static atomic_uint_fast64_t issued;    /* requests sent, for -n */
+static atomic_bool limit_hit;          /* -n reached: send no more */
 static atomic_uint_fast64_t responses; /* for -v */
-static atomic_int running;            /* workers not finished */
+static atomic_int running;             /* workers not finished */
 static pthread_mutex_t save_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int64_t now_ns(void)
@@ -206,13 +206,13 @@ typedef struct conn {
     int fd;
     int state;
     worker *w;
-    vt_buf out;     /* the request being sent */
-    vt_buf body;    /* its body, kept to reuse the memory */
+    vt_buf out;  /* the request being sent */
+    vt_buf body; /* its body, kept to reuse the memory */
     size_t out_off;
-    char *in;       /* bytes received for the response */
+    char *in; /* bytes received for the response */
     size_t in_len, in_cap;
-    int64_t due;    /* when the request counts from */
-    bool want_out;  /* EPOLLOUT registered */
+    int64_t due;   /* when the request counts from */
+    bool want_out; /* EPOLLOUT registered */
 } conn;
 
 struct worker {
@@ -763,8 +763,7 @@ static void *worker_main(void *arg)
                 conn_readable(c);
             if (c->fd >= 0 && (evs[i].events & EPOLLOUT) && conn_flush(c) < 0)
                 conn_fail(c);
-            if (c->fd >= 0 && (evs[i].events & (EPOLLERR | EPOLLHUP)) &&
-                !(evs[i].events & EPOLLIN))
+            if (c->fd >= 0 && (evs[i].events & (EPOLLERR | EPOLLHUP)) && !(evs[i].events & EPOLLIN))
                 conn_fail(c);
         }
     }
@@ -1029,8 +1028,7 @@ static void progress(void)
             uint64_t n = atomic_load(&responses);
 
             fprintf(stderr, "  %5.1f s  %8llu responses/s\n",
-                    (double)(next - t_start) / (double)NS_PER_S,
-                    (unsigned long long)(n - before));
+                    (double)(next - t_start) / (double)NS_PER_S, (unsigned long long)(n - before));
             before = n;
             next += NS_PER_S;
         }
@@ -1172,24 +1170,21 @@ int main(int argc, char **argv)
            "errors %llu, timeouts %llu, unsent %llu, connections opened %llu\n",
            (unsigned long long)sent, (unsigned long long)done, (unsigned long long)status[2],
            (unsigned long long)status[3], (unsigned long long)status[4],
-           (unsigned long long)status[5],
-           (unsigned long long)(status[0] + status[1]), (unsigned long long)errors,
-           (unsigned long long)timeouts, (unsigned long long)unsent,
+           (unsigned long long)status[5], (unsigned long long)(status[0] + status[1]),
+           (unsigned long long)errors, (unsigned long long)timeouts, (unsigned long long)unsent,
            (unsigned long long)connects);
     printf("  throughput %.1f responses/s (2xx %.1f/s); loadgen CPU %.2f s, %.1f us a request\n",
            rps, ok_rps, cpu, done ? cpu * 1e6 / (double)done : 0.0);
     printf("  latency ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  (%llu samples)\n",
-           ms(hist_quantile(all, 0.50)), ms(hist_quantile(all, 0.90)),
-           ms(hist_quantile(all, 0.99)), ms(hist_quantile(all, 0.999)), ms(all->max),
-           (unsigned long long)all->total);
+           ms(hist_quantile(all, 0.50)), ms(hist_quantile(all, 0.90)), ms(hist_quantile(all, 0.99)),
+           ms(hist_quantile(all, 0.999)), ms(all->max), (unsigned long long)all->total);
     printf("RESULT sent=%llu done=%llu s2xx=%llu s4xx=%llu s5xx=%llu errors=%llu timeouts=%llu "
            "unsent=%llu rps=%.1f ok_rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f "
            "max_ms=%.3f cpu_s=%.2f\n",
            (unsigned long long)sent, (unsigned long long)done, (unsigned long long)status[2],
-           (unsigned long long)status[4], (unsigned long long)status[5],
-           (unsigned long long)errors, (unsigned long long)timeouts,
-           (unsigned long long)unsent, rps, ok_rps, ms(hist_quantile(all, 0.50)),
-           ms(hist_quantile(all, 0.90)), ms(hist_quantile(all, 0.99)),
+           (unsigned long long)status[4], (unsigned long long)status[5], (unsigned long long)errors,
+           (unsigned long long)timeouts, (unsigned long long)unsent, rps, ok_rps,
+           ms(hist_quantile(all, 0.50)), ms(hist_quantile(all, 0.90)), ms(hist_quantile(all, 0.99)),
            ms(hist_quantile(all, 0.999)), ms(all->max), cpu);
     release(ws, all);
     return fatal ? 1 : 0;
