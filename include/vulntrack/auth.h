@@ -233,6 +233,13 @@ VT_EXTERN int vt_user_list(vt_store *s, int64_t org_id,
                            vt_error *err);
 
 /**
+ * Disable user `name` now: it can no longer log in and its sessions stop
+ * working at once (the row stays, for the record). One statement.
+ * Returns 0, VT_ENOTFOUND (no such active user) or VT_EIO.
+ */
+VT_EXTERN int vt_user_disable(vt_store *s, const char *name, vt_error *err);
+
+/**
  * Check a user's password, read-only: on success *out is the principal the
  * session will carry (kind SESSION, token_id 0). A wrong name, a wrong
  * password and a disabled user are all VT_ENOTFOUND with one message, and

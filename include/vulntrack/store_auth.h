@@ -80,6 +80,13 @@ VT_EXTERN int vt_store_user_each(vt_store *s, int64_t org_id,
                                  int (*each)(void *ctx, const vt_store_user_row *r), void *ctx,
                                  vt_error *err);
 
+/**
+ * Mark the active user `name` disabled at `at_ms`; *changed says whether
+ * one was. Returns 0 or VT_EIO.
+ */
+VT_EXTERN int vt_store_user_disable(vt_store *s, const char *name, int64_t at_ms, bool *changed,
+                                   vt_error *err);
+
 /** How many active users have role `role`. Returns 0 or VT_EIO. */
 VT_EXTERN int vt_store_user_count_role(vt_store *s, const char *role, long *count, vt_error *err);
 

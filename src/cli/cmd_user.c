@@ -1,5 +1,5 @@
 /*
- * cmd_user.c - `vulntrack user add|list`: console users (people who log in
+ * cmd_user.c - `vulntrack user add|list|disable`: console users (people who log in
  * to the web console and the API with a password), stored with argon2id
  * password hashes.
  */
@@ -19,10 +19,11 @@ static int run_user(int argc, char **argv);
 
 const cli_command cli_cmd_user = {
     .name = "user",
-    .summary = "add and list console users",
+    .summary = "add, list and disable console users",
     .usage = "usage: vulntrack user add [--db FILE] --name NAME --role ROLE [--org SLUG]\n"
              "                          [--password-stdin]\n"
              "       vulntrack user list [--db FILE] [--json]\n"
+             "       vulntrack user disable [--db FILE] NAME\n"
              "\n"
              "add creates a console user. ROLE is one of admin, psirt_manager, analyst,\n"
              "auditor. With --org the user belongs to that organisation and sees only\n"
@@ -33,6 +34,9 @@ const cli_command cli_cmd_user = {
              "\n"
              "list prints the users (name, role, organisation, created, disabled), or\n"
              "with --json a JSON array. Password hashes are never shown.\n"
+             "\n"
+             "disable stops user NAME from logging in and ends its sessions at once;\n"
+             "the user stays listed, with the time it was disabled.\n"
              "\n"
              "The database is --db FILE, else $VULNTRACK_DB, else the per-user default.\n"
              "\n"
@@ -269,13 +273,49 @@ static int user_list(int argc, char **argv)
     return status;
 }
 
+static int user_disable(int argc, char **argv)
+{
+    vt_error err = VT_ERROR_INIT;
+    const char *db = NULL, *name = NULL;
+    vt_store *s = NULL;
+    int i, r, status, error;
+
+    for (i = 1; i < argc; i++) {
+        r = cli_auth_take(argc, argv, &i, "--db", &db);
+        if (r < 0)
+            return cli_usage_error(&cli_cmd_user, "--db needs a FILE");
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' || name)
+            return cli_usage_error(&cli_cmd_user, "unknown argument '%s' for disable", argv[i]);
+        name = argv[i];
+    }
+    if (!name)
+        return cli_usage_error(&cli_cmd_user, "disable needs a user NAME");
+    status = cli_auth_open(&cli_cmd_user, db, &s);
+    if (status != CLI_EXIT_OK)
+        return status;
+    error = vt_user_disable(s, name, &err);
+    if (error < 0) {
+        cli_errorf("user", "%s", err.msg);
+        status = cli_exit_for(error);
+    } else {
+        printf("user '%s' disabled\n", name);
+        status = cli_finish_output("user", CLI_EXIT_OK);
+    }
+    vt_store_close(s);
+    return status;
+}
+
 static int run_user(int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage_error(&cli_cmd_user, "missing subcommand (add or list)");
+        return cli_usage_error(&cli_cmd_user, "missing subcommand (add, list or disable)");
     if (strcmp(argv[1], "add") == 0)
         return user_add(argc - 1, argv + 1);
     if (strcmp(argv[1], "list") == 0)
         return user_list(argc - 1, argv + 1);
+    if (strcmp(argv[1], "disable") == 0)
+        return user_disable(argc - 1, argv + 1);
     return cli_usage_error(&cli_cmd_user, "unknown subcommand '%s'", argv[1]);
 }

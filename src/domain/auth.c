@@ -750,6 +750,16 @@ int vt_user_list(vt_store *s, int64_t org_id, int (*each)(void *ctx, const vt_us
     return vt_store_user_each(s, org_id, user_each_row, &c, err);
 }
 
+int vt_user_disable(vt_store *s, const char *name, vt_error *err)
+{
+    bool changed = false;
+    int error = vt_store_user_disable(s, name ? name : "", vt_clock_now_ms(), &changed, err);
+
+    if (error >= 0 && !changed)
+        error = vt_error_set(err, VT_ENOTFOUND, 0, "no active user '%s'", name ? name : "");
+    return error;
+}
+
 /*
  * A hash of a random password with the same parameters as real ones, made
  * once: an unknown user name is checked against it, so that it costs what

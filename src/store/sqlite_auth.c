@@ -279,6 +279,29 @@ int vt_store_user_each(vt_store *s, int64_t org_id,
     return user_step_all(s, st, NULL, each, ctx, err);
 }
 
+static const char SQL_USER_DISABLE[] =
+    "UPDATE users SET disabled_ms = ?2 WHERE name = ?1 AND disabled_ms IS NULL";
+
+int vt_store_user_disable(vt_store *s, const char *name, int64_t at_ms, bool *changed,
+                          vt_error *err)
+{
+    sqlite3_stmt *st;
+    int error = vt__store_prepare(s, SQL_USER_DISABLE, &st, err);
+
+    if (error < 0)
+        return error;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, at_ms);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        error = vt__store_fail(s, err, "cannot disable the user");
+        sqlite3_reset(st);
+        return error;
+    }
+    *changed = sqlite3_changes(vt__store_db(s)) > 0;
+    sqlite3_reset(st);
+    return 0;
+}
+
 static const char SQL_USER_COUNT_ROLE[] =
     "SELECT count(*) FROM users WHERE role = ?1 AND disabled_ms IS NULL";
 

@@ -298,5 +298,30 @@ def test_user_add_prompts_twice_without_echo_on_a_terminal():
         assert rows(db, "SELECT count(*) FROM users WHERE name = 'tty2'") == [(0,)]
 
 
+def test_user_disable_ends_logins_and_sessions():
+    with TempDb() as db:
+        code, out, err = run("user", "add", "--db", db, "--name", "dora", "--role", "analyst",
+                             "--password-stdin", stdin="dora's passphrase\n")
+        assert code == 0, err
+        with servertest.Server(db=db) as srv:
+            login = {"name": "dora", "password": "dora's passphrase"}
+            status, _, body = srv.request("POST", "/api/v1/session", body=login)
+            assert status == 201, body
+            session = body["token"]
+            assert srv.request("GET", "/api/v1/whoami", token=session)[0] == 200
+            code, out, err = run("user", "disable", "--db", db, "dora")
+            assert code == 0, err
+            assert srv.request("GET", "/api/v1/whoami", token=session)[0] == 401
+            status, _, body = srv.request("POST", "/api/v1/session", body=login)
+            assert status == 401, body
+        code, out, err = run("user", "list", "--db", db, "--json")
+        (user,) = json.loads(out)
+        assert user["name"] == "dora" and user["disabled_at"], user
+        code, out, err = run("user", "disable", "--db", db, "dora")
+        assert code == 2 and "dora" in err, (code, err)
+        code, out, err = run("user", "disable", "--db", db)
+        assert code == 2, (code, err)
+
+
 if __name__ == "__main__":
     run_tests(globals())

@@ -372,7 +372,9 @@ static void test_auth__disabled_user_cannot_log_in_and_loses_sessions(void **sta
     assert_int_equal(vt_session_login(f->s, "carol", "a long passphrase", VT_MS_PER_HOUR, tok, &err),
                      0);
     assert_int_equal(vt_auth_lookup(f->s, tok, &who, &err), 0);
-    exec_sql(f, "UPDATE users SET disabled_ms = 1 WHERE name = 'carol'");
+    assert_int_equal(vt_user_disable(f->s, "carol", &err), 0);
+    assert_int_equal(vt_user_disable(f->s, "carol", &err), VT_ENOTFOUND);
+    assert_int_equal(vt_user_disable(f->s, "nobody", &err), VT_ENOTFOUND);
     assert_int_equal(vt_auth_lookup(f->s, tok, &who, &err), VT_ENOTFOUND);
     assert_int_equal(vt_session_login(f->s, "carol", "a long passphrase", VT_MS_PER_HOUR, tok, &err),
                      VT_ENOTFOUND);
