@@ -12,12 +12,13 @@
  * request's worker thread, never inside vt_server_write: the writer
  * commits everyone's writes and must not wait on it. At most
  * AUTH_HASH_SLOTS hashes run at once, so that a burst of logins cannot
- * take the server's memory; a request beyond that is answered 503 with
- * Retry-After.
+ * take the server's memory; a request waits up to AUTH_HASH_WAIT_S for a
+ * slot and is then answered 503 with Retry-After.
  */
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -28,24 +29,47 @@
 #include "vulntrack/strparse.h"
 
 #define AUTH_HASH_SLOTS 2
+/* How long a request waits for a hashing slot before it is answered 503:
+ * a hash takes about 0.07 s, so this covers a queue of a few dozen. */
+#define AUTH_HASH_WAIT_S 2
 
-static atomic_int hashes_running;
+static pthread_mutex_t hash_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hash_freed = PTHREAD_COND_INITIALIZER;
+static int hashes_running;
 
-/* Take a hashing slot, or answer 503 and return false. */
+/* Take a hashing slot, waiting a little for one; or answer 503 and
+ * return false. */
 static bool hash_slot_take(vt_request *req)
 {
-    if (atomic_fetch_add(&hashes_running, 1) >= AUTH_HASH_SLOTS) {
-        atomic_fetch_sub(&hashes_running, 1);
+    struct timespec until;
+    bool got = true;
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += AUTH_HASH_WAIT_S;
+    pthread_mutex_lock(&hash_lock);
+    while (hashes_running >= AUTH_HASH_SLOTS) {
+        if (pthread_cond_timedwait(&hash_freed, &hash_lock, &until) != 0 &&
+            hashes_running >= AUTH_HASH_SLOTS) {
+            got = false;
+            break;
+        }
+    }
+    if (got)
+        hashes_running++;
+    pthread_mutex_unlock(&hash_lock);
+    if (!got) {
         vt_reply_header(req, "Retry-After", "1");
         vt_reply_error(req, 503, "busy", NULL, "too many password checks at once; retry shortly");
-        return false;
     }
-    return true;
+    return got;
 }
 
 static void hash_slot_give(void)
 {
-    atomic_fetch_sub(&hashes_running, 1);
+    pthread_mutex_lock(&hash_lock);
+    hashes_running--;
+    pthread_cond_signal(&hash_freed);
+    pthread_mutex_unlock(&hash_lock);
 }
 
 /* Responses that carry a secret must not be kept by caches or proxies. */
