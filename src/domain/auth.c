@@ -919,6 +919,7 @@ static int token_take(void *ctx, const vt_store_token_row *r)
 {
     token_seen *t = ctx;
     unsigned role = vt_role_parse(r->role);
+    bool session;
 
     /* A prefix that does not match the row's kind is a forged or mangled
      * token; the hash matching anyway cannot happen by chance. */
@@ -926,14 +927,16 @@ static int token_take(void *ctx, const vt_store_token_row *r)
         (r->expires_ms != 0 && r->expires_ms <= t->now) || role == 0 ||
         (r->user_id != 0 && r->user_disabled_ms != 0))
         return 0;
-    if (strcmp(r->kind, "session") == 0 && r->user_id == 0)
+    session = strcmp(r->kind, "session") == 0;
+    /* A session belongs to a user; a machine token to none. */
+    if (session != (r->user_id != 0))
         return 0;
-    t->who->kind = r->user_id ? VT_PRINCIPAL_SESSION : VT_PRINCIPAL_MACHINE;
+    t->who->kind = session ? VT_PRINCIPAL_SESSION : VT_PRINCIPAL_MACHINE;
     t->who->role = role;
     t->who->org_id = r->org_id;
     t->who->token_id = r->id;
     t->who->user_id = r->user_id;
-    snprintf(t->who->name, sizeof(t->who->name), "%s:%s", r->user_id ? "user" : "token", r->name);
+    snprintf(t->who->name, sizeof(t->who->name), "%s:%s", session ? "user" : "token", r->name);
     t->ok = true;
     return 0;
 }

@@ -229,6 +229,33 @@ static void test_auth__revoked_token_is_refused(void **state)
     assert_int_equal(who.role, VT_ROLE_AUDITOR);
 }
 
+/* Rows that do not hold together (edited behind the API's back) are
+ * nobody: a session without a user, a machine token with one, an unknown
+ * role. */
+static void test_auth__inconsistent_token_rows_are_refused(void **state)
+{
+    fixture *f = *state;
+    vt_error err = VT_ERROR_INIT;
+    char m[VT_TOKEN_TEXT_MAX], sess[VT_TOKEN_TEXT_MAX];
+    vt_principal who;
+    int64_t mid = 0;
+
+    assert_int_equal(vt_user_add(f->s, "eve", VT_ROLE_ANALYST, 0, "twelve chars!", &err), 0);
+    assert_int_equal(vt_session_login(f->s, "eve", "twelve chars!", VT_MS_PER_HOUR, sess, &err), 0);
+    assert_int_equal(vt_token_create_id(f->s, VT_ROLE_ANALYST, "m", 0, m, &mid, &err), 0);
+    assert_int_equal(vt_auth_lookup(f->s, m, &who, &err), 0);
+    assert_int_equal(vt_auth_lookup(f->s, sess, &who, &err), 0);
+    exec_sql(f, "UPDATE tokens SET user_id = (SELECT id FROM users WHERE name = 'eve') "
+                "WHERE kind = 'machine'");
+    assert_int_equal(vt_auth_lookup(f->s, m, &who, &err), VT_ENOTFOUND);
+    exec_sql(f, "UPDATE tokens SET user_id = NULL");
+    assert_int_equal(vt_auth_lookup(f->s, sess, &who, &err), VT_ENOTFOUND);
+    assert_int_equal(vt_auth_lookup(f->s, m, &who, &err), 0);
+    exec_sql(f, "UPDATE tokens SET role = 'root' WHERE kind = 'machine'");
+    assert_int_equal(vt_auth_lookup(f->s, m, &who, &err), VT_ENOTFOUND);
+    assert_int_equal(who.role, 0);
+}
+
 static void test_auth__machine_token_checks(void **state)
 {
     fixture *f = *state;
@@ -786,6 +813,8 @@ int main(void)
                                         fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_auth__revoked_token_is_refused, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_auth__machine_token_checks, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_auth__inconsistent_token_rows_are_refused, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(test_auth__token_list_filters_by_kind_and_org, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_auth__session_login_lookup_logout, fx_setup,
