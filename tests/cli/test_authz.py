@@ -1,6 +1,7 @@
 """The authorisation matrix: every route the server registers, called as
-anonymous, admin, psirt_manager, analyst, auditor, partner (machine tokens)
-and a reporter (the tracking token of a report submitted here), gets 401
+anonymous, admin, psirt_manager, analyst, auditor, partner (machine tokens),
+a console session of each console role, and a reporter (the tracking token
+of a report submitted here), gets 401
 (anonymous) or 403 (the others) exactly when its ALLOW list in
 `vulntrack serve --routes` refuses that caller, and neither when it allows
 it. Also: docs/security.md's table is the route list; a tracking token
@@ -89,6 +90,7 @@ def fill(srv, pattern, report_id):
 
 
 def allowed(principal, names):
+    principal = principal.split(":")[-1]  # "session:analyst": a session of that role
     if principal == "anonymous":
         return "anonymous" in names
     if principal == "reporter":
@@ -118,12 +120,31 @@ def test_matrix_every_route_every_caller():
         report_id, tracking = submit_report(srv, "Matrix report")
         tokens["reporter"] = tracking
         tokens["anonymous"] = None
+        # Console sessions must be judged like machine tokens of their role.
+        sessions = []
+        for r in ROLES[:4]:
+            status, _, body = srv.request("POST", "/api/v1/users", token=tokens["admin"], body={
+                "name": "matrix-" + r, "role": r, "password": "matrix password " + r})
+            assert status == 201, body
+            sessions.append("session:" + r)
+
+        def login(who):
+            r = who.split(":")[1]
+            status, _, body = srv.request("POST", "/api/v1/session", body={
+                "name": "matrix-" + r, "password": "matrix password " + r})
+            assert status == 201, body
+            tokens[who] = body["token"]
+
+        for who in sessions:
+            login(who)
         failures, server_errors = [], []
         for method, pattern, names in rows:
-            for who in ["anonymous", "reporter"] + ROLES:
+            for who in ["anonymous", "reporter"] + ROLES + sessions:
                 path = fill(srv, pattern, report_id)
                 body = {} if method in ("POST", "PUT", "PATCH") else None
                 status, _, reply = srv.request(method, path, body=body, token=tokens[who])
+                if who in sessions and (method, pattern) == ("DELETE", "/api/v1/session"):
+                    login(who)  # that request ended the session
                 ok = allowed(who, names)
                 if ok and status in (401, 403):
                     failures.append("%s %s as %s: allowed by the rule, got %d %s"
