@@ -820,12 +820,21 @@ static int rule_components(struct fields *f, cJSON *item, const char *at)
 
 static int rule_upstream(struct fields *f, cJSON *item, const char *at)
 {
-    static const char *const keys[] = {"purl", "provider", "contact", NULL};
+    static const char *const keys[] = {"purl", "provider", "contact", "known_at_awareness", NULL};
+    const cJSON *known;
+    char ptr[VT_ERROR_FIELD_MAX];
     int error;
 
     if (!cJSON_IsObject(item))
         return refuse(f, at, "must be an object");
     error = check_keys(f, item, at, keys);
+    /* True when the upstream provider was known when the case began (a scan
+     * finding names it): the upstream notice then runs from E_AWARE. */
+    known = cJSON_GetObjectItemCaseSensitive(item, "known_at_awareness");
+    if (!error && known && !cJSON_IsBool(known)) {
+        ptr_join(ptr, sizeof(ptr), at, "known_at_awareness");
+        return refuse(f, ptr, "must be true or false");
+    }
     if (!error)
         error = opt_text(f, item, at, "provider", false);
     if (!error)
@@ -963,6 +972,37 @@ static int rule_source_finding(struct fields *f, cJSON *item, const char *at)
     return cJSON_IsObject(item) ? 0 : refuse(f, at, "must be an object");
 }
 
+/*
+ * The SSVC inputs of the BOD 26-04 decision table (spec §10.3), each
+ * optional: an unknown input shows both outcomes.
+ */
+static int rule_ssvc(struct fields *f, cJSON *item, const char *at)
+{
+    static const char *const keys[] = {"exposed", "automatable", "technical_impact", NULL};
+    static const struct {
+        const char *key, *a, *b;
+    } values[] = {{"exposed", "yes", "no"},
+                  {"automatable", "yes", "no"},
+                  {"technical_impact", "total", "partial"}};
+    char ptr[VT_ERROR_FIELD_MAX];
+    size_t i;
+    int error;
+
+    if (!cJSON_IsObject(item))
+        return refuse(f, at, "must be an object {exposed, automatable, technical_impact}");
+    error = check_keys(f, item, at, keys);
+    for (i = 0; !error && i < sizeof(values) / sizeof(values[0]); i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, values[i].key);
+
+        if (v && !(cJSON_IsString(v) && (strcmp(v->valuestring, values[i].a) == 0 ||
+                                         strcmp(v->valuestring, values[i].b) == 0))) {
+            ptr_join(ptr, sizeof(ptr), at, values[i].key);
+            return refuse(f, ptr, "must be \"%s\" or \"%s\"", values[i].a, values[i].b);
+        }
+    }
+    return error;
+}
+
 static int rule_text(struct fields *f, cJSON *item, const char *at)
 {
     return check_text(f, item, at, false);
@@ -998,6 +1038,8 @@ static const struct rule rules[] = {
     {"remediations", rule_remediations},
     {"identifiers", rule_identifiers},
     {"source_finding", rule_source_finding},
+    {"ssvc", rule_ssvc},
+    {"next_upgrade", rule_time},
 };
 
 int vt_case_doc_normalize(cJSON **out, const cJSON *in, const vt_grade_tables *tables,

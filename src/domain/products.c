@@ -592,7 +592,10 @@ static int draft_doc(vt_store *s, const vt_product *p, const char *version, cons
     upstream = cJSON_AddObjectToObject(doc, "upstream");
     if (!upstream || upstream_provider(&provider, f) < 0 ||
         vt_json_add_str(upstream, "purl", f->purl) < 0 ||
-        vt_json_add_str(upstream, "provider", provider.ptr) < 0)
+        vt_json_add_str(upstream, "provider", provider.ptr) < 0 ||
+        /* The finding names the upstream component, so its provider is known
+         * from the start: the upstream notice runs from awareness (§3.4). */
+        !cJSON_AddBoolToObject(upstream, "known_at_awareness", 1))
         goto out;
 
     ids = cJSON_CreateArray();

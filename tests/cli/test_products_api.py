@@ -228,7 +228,13 @@ def test_sbom_findings_and_case_from_finding():
         # The upstream component is named: the CN profile owes the upstream notice.
         status, _, obl = srv.request("GET", "/api/v1/cases/%s/obligations" % ref, token=auditor)
         assert status == 200, obl
-        assert "CN-UPSTREAM" in [o["obligation"] for o in obl["items"]], obl
+        upstream = [o for o in obl["items"] if o["obligation"] == "CN-UPSTREAM"]
+        assert upstream, obl
+        # The finding names the upstream provider from the start, so the
+        # notice runs from awareness, not from verification.
+        assert doc["upstream"]["known_at_awareness"] is True, doc
+        assert upstream[0]["start_event"] == "E_AWARE", upstream
+        assert upstream[0]["due"] is not None, upstream
 
 
 def status_of_head(srv, method, path, token, length):

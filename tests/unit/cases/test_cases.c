@@ -786,6 +786,12 @@ static const struct {
      "/doc/gbt/grade"},
     {"{\"upstream\": {\"purl\": \"npm/left-pad\"}}", "/doc/upstream/purl"},
     {"{\"upstream\": {\"url\": \"x\"}}", "/doc/upstream/url"},
+    {"{\"upstream\": {\"known_at_awareness\": \"yes\"}}", "/doc/upstream/known_at_awareness"},
+    {"{\"ssvc\": {\"exposed\": \"maybe\"}}", "/doc/ssvc/exposed"},
+    {"{\"ssvc\": {\"technical_impact\": \"yes\"}}", "/doc/ssvc/technical_impact"},
+    {"{\"ssvc\": {\"impact\": \"total\"}}", "/doc/ssvc/impact"},
+    {"{\"ssvc\": []}", "/doc/ssvc"},
+    {"{\"next_upgrade\": \"next week\"}", "/doc/next_upgrade"},
     {"{\"embargo_until\": \"next tuesday\"}", "/doc/embargo_until"},
     {"{\"users_must_act\": \"yes\"}", "/doc/users_must_act"},
     {"{\"remediations\": [{\"kind\": \"patch\"}]}", "/doc/remediations/0/version"},
@@ -867,7 +873,10 @@ static void test_cases__fields_computed(void **state)
                "  {\"vector\": \"CVSS:3.1/A:H/I:H/C:H/S:U/UI:N/PR:N/AC:L/AV:N\"},"
                "  {\"vector\": \"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
                "/E:A\"}],"
-               " \"upstream\": {\"purl\": \"pkg:PyPI/Django_Rest@1.0\", \"provider\": \"x\"},"
+               " \"upstream\": {\"purl\": \"pkg:PyPI/Django_Rest@1.0\", \"provider\": \"x\","
+               " \"known_at_awareness\": true},"
+               " \"ssvc\": {\"exposed\": \"no\", \"automatable\": \"yes\","
+               " \"technical_impact\": \"partial\"}, \"next_upgrade\": \"2026-12-01T00:00:00Z\","
                " \"components\": [{\"purl\": \"pkg:NPM/left-pad@1.3.0\", \"product_id\": 3,"
                " \"product_version\": \"1.0\"}],"
                " \"identifiers\": [{\"scheme\": \"CVE\", \"id\": \"CVE-2026-0001\"}],"
