@@ -43,6 +43,8 @@ static const char usage[] =
     "  --policy-dir DIR         policy profiles (the data/policy files)\n"
     "  --calendar-dir DIR       holiday calendars (the data/calendars files)\n"
     "  --intake-org SLUG        organisation that receives reports naming none\n"
+    "  --grade-tables FILE      GB/T 30279 grading tables (else $VT_GBT30279_TABLES;\n"
+    "                           without tables grades are the labelled CVSS_DERIVED fallback)\n"
     "  --body-limit BYTES       largest request body (1048576); larger ones get 413\n"
     "  --attachment-limit BYTES largest decoded attachment (262144)\n"
     "  --attachment-max N       attachments per report or message (8)\n"
@@ -151,6 +153,14 @@ static int parse_args(int argc, char **argv, vt_server_config *c, bool *routes)
 
         if (strcmp(a, "--routes") == 0) {
             *routes = true;
+            continue;
+        }
+        /* The case module reads the tables from the environment, as
+         * `vulntrack grade` does; set it before any thread starts. */
+        if (strncmp(a, "--grade-tables", alen) == 0 && alen == strlen("--grade-tables")) {
+            if (!eq && i + 1 >= argc)
+                return cli_usage_error(&cli_cmd_serve, "--grade-tables needs a FILE");
+            setenv("VT_GBT30279_TABLES", eq ? eq + 1 : argv[++i], 1);
             continue;
         }
         for (k = 0; k < sizeof(options) / sizeof(options[0]); k++)
