@@ -256,7 +256,7 @@ static int ledger_obl(vt_store *w, const char *kind, const char *actor, const ch
     if (error == 0 && d && d->informative)
         error = vt_json_add_take(detail, "informative", cJSON_CreateTrue());
     if (error == 0 && r->waived_reason && strcmp(kind, "obligation.waived") == 0)
-        error = vt_json_add_str(detail, "reason", r->waived_reason);
+        error = vt_json_add_str(detail, "waived_reason", r->waived_reason);
     if (error == 0)
         error = vt_json_print(&text, detail);
     if (error < 0) {
