@@ -29,4 +29,11 @@ VT_EXTERN void vt_alloc_fail_after(long n);
 /** Test hook: true once an injected failure has happened since the last reset. */
 VT_EXTERN bool vt_alloc_failure_injected(void);
 
+/**
+ * How many allocations have failed on this thread (injected or real). A
+ * caller of a library that reports an allocation failure like a syntax
+ * error (cJSON) compares the count before and after to tell them apart.
+ */
+VT_EXTERN unsigned long vt_alloc_failures(void);
+
 #endif

@@ -11,6 +11,20 @@
 /* Allocations left before the injected failure; negative: injection off. */
 static _Thread_local long fail_countdown = -1;
 static _Thread_local bool failure_injected;
+/* Failed allocations on this thread, injected or real (vt_alloc_failures). */
+static _Thread_local unsigned long failures;
+
+unsigned long vt_alloc_failures(void)
+{
+    return failures;
+}
+
+/* Count a failed allocation and hand the NULL on. */
+static void *failed(void)
+{
+    failures++;
+    return NULL;
+}
 
 void vt_alloc_fail_after(long n)
 {
@@ -38,25 +52,26 @@ static bool alloc_should_fail(void)
 
 void *vt_malloc(size_t size)
 {
-    if (alloc_should_fail())
-        return NULL;
-    return malloc(size ? size : 1);
+    void *p = alloc_should_fail() ? NULL : malloc(size ? size : 1);
+
+    return p ? p : failed();
 }
 
 void *vt_calloc(size_t nmemb, size_t size)
 {
+    void *p;
+
     if (size && nmemb > SIZE_MAX / size)
-        return NULL;
-    if (alloc_should_fail())
-        return NULL;
-    return calloc(nmemb ? nmemb : 1, size ? size : 1);
+        return failed();
+    p = alloc_should_fail() ? NULL : calloc(nmemb ? nmemb : 1, size ? size : 1);
+    return p ? p : failed();
 }
 
 void *vt_realloc(void *ptr, size_t size)
 {
-    if (alloc_should_fail())
-        return NULL;
-    return realloc(ptr, size ? size : 1);
+    void *p = alloc_should_fail() ? NULL : realloc(ptr, size ? size : 1);
+
+    return p ? p : failed();
 }
 
 void vt_free(void *ptr)

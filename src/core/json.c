@@ -69,11 +69,14 @@ int vt_json_print(vt_buf *b, const cJSON *item)
 int vt_json_parse(cJSON **out, const char *s, size_t len, vt_error *err)
 {
     const char *end = NULL;
+    unsigned long failures = vt_alloc_failures();
 
     *out = cJSON_ParseWithLengthOpts(s, len, &end, false);
     if (*out)
         return 0;
-    /* cJSON does not tell OOM apart from a syntax error; report the offset. */
+    /* cJSON reports running out of memory like a syntax error. */
+    if (vt_alloc_failures() != failures)
+        return vt_error_set(err, VT_ENOMEM, 0, "out of memory");
     return vt_error_set(err, VT_EINVALID, end ? (size_t)(end - s) : 0,
                         "malformed JSON at byte %zu",
                         end ? (size_t)(end - s) : (size_t)0);

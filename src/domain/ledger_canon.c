@@ -250,6 +250,7 @@ int vt__ledger_canon_detail(vt_buf *out, const char *detail, size_t len, vt_erro
 {
     const char *end = NULL;
     cJSON *root;
+    unsigned long failures;
     size_t mark = out->len;
     int error;
 
@@ -259,7 +260,10 @@ int vt__ledger_canon_detail(vt_buf *out, const char *detail, size_t len, vt_erro
     if (canon_has_nul_escape(detail, len))
         return vt_error_set_field(err, VT_EINVALID, "/detail",
                                   "detail: strings may not contain U+0000");
+    failures = vt_alloc_failures();
     root = cJSON_ParseWithLengthOpts(detail, len, &end, false);
+    if (!root && vt_alloc_failures() != failures)
+        return vt_error_set(err, VT_ENOMEM, 0, "out of memory");
     if (!root)
         return vt_error_set_field(err, VT_EINVALID, "/detail", "detail: malformed JSON at byte %zu",
                                   end ? (size_t)(end - detail) : (size_t)0);

@@ -343,8 +343,11 @@ static int import_purge(vt__ledger_walk *w, const cJSON *o, long line, vt_error 
 static int import_parse(const vt_buf *b, long line, cJSON **out, vt_error *err)
 {
     const char *end = NULL;
+    unsigned long failures = vt_alloc_failures();
 
     *out = cJSON_ParseWithLengthOpts(b->ptr, b->len, &end, false);
+    if (!*out && vt_alloc_failures() != failures)
+        return vt_error_set(err, VT_ENOMEM, 0, "out of memory");
     if (!*out)
         return vt_error_set(err, VT_EINVALID, end ? (size_t)(end - b->ptr) : 0,
                             "line %ld: malformed JSON at byte %zu", line,
