@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "request.h"
 #include "server.h"
 #include "vulntrack/alloc.h"
 #include "vulntrack/auth.h"
@@ -25,7 +26,6 @@
 #include "vulntrack/json.h"
 #include "vulntrack/osv.h"
 #include "vulntrack/store_cases.h"
-#include "vulntrack/strparse.h"
 
 #define READERS VT_ROLES_READERS
 #define WORKERS (VT_ROLE_ADMIN | VT_ROLE_PSIRT_MANAGER | VT_ROLE_ANALYST)
@@ -67,39 +67,8 @@ static const vt_grade_tables *grade_tables(void)
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                  */
 
-/* The organisation whose cases the caller may see: its own, any (0) for an
- * admin or auditor without one, none (-1) for others without one. */
-static int64_t caller_scope(const vt_request *req)
-{
-    if (req->who.org_id)
-        return req->who.org_id;
-    return (req->who.role == VT_ROLE_ADMIN || req->who.role == VT_ROLE_AUDITOR) ? 0 : -1;
-}
-
-static int reply_oom(vt_request *req)
-{
-    return vt_reply_error(req, 500, "internal", NULL, "out of memory");
-}
-
-/* Load the case of path parameter 0 if the caller may see it; false with the
- * reply sent otherwise. */
-static bool case_param(vt_request *req, vt_store *s, vt_case *c)
-{
-    vt_error err = VT_ERROR_INIT;
-    int64_t scope = caller_scope(req);
-    int error = vt_store_case_get(s, 0, req->param[0], c, &err);
-
-    if (error == VT_ENOTFOUND || (!error && (scope < 0 || (scope > 0 && c->org_id != scope)))) {
-        vt_case_dispose(c);
-        vt_reply_error(req, 404, "not_found", NULL, "no case '%s'", req->param[0]);
-        return false;
-    }
-    if (error < 0) {
-        vt_reply_from_error(req, &err);
-        return false;
-    }
-    return true;
-}
+/* Admins and auditors without an organisation see every case. */
+#define ALL_ORGS (VT_ROLE_ADMIN | VT_ROLE_AUDITOR)
 
 /* Refuse a body member not in `keys` (NULL-ended): false with 422 sent. */
 static bool known_members(vt_request *req, const char *const *keys)
@@ -179,7 +148,7 @@ static int reply_case(vt_request *req, unsigned status, const char *ref, cJSON *
     }
     if (extra_key && vt_json_add_take(o, extra_key, extra_key_value) < 0) {
         cJSON_Delete(o);
-        return reply_oom(req);
+        return vt_reply_oom(req);
     }
     return vt_reply_json(req, status, o);
 }
@@ -238,38 +207,23 @@ static int list_each(void *ctx, const vt_case *c)
 static int cases_list(vt_request *req)
 {
     const char *state = vt_req_query(req, "state");
-    const char *org = vt_req_query(req, "org");
-    const char *limit_s = vt_req_query(req, "limit");
     const char *after = vt_req_query(req, "after");
     vt_case_filter f;
     vt_case_state st;
     vt_error err = VT_ERROR_INIT;
     list_ctx l;
     cJSON *body;
-    int64_t scope = caller_scope(req), limit = LIST_LIMIT_DEFAULT;
+    int64_t scope = vt_req_scope(req, ALL_ORGS), limit = LIST_LIMIT_DEFAULT;
     int error;
 
     memset(&f, 0, sizeof(f));
     memset(&l, 0, sizeof(l));
     if (state && !vt_case_state_parse(state, &st))
         return vt_reply_error(req, 422, "invalid", "state", "unknown state '%s'", state);
-    if (limit_s &&
-        (vt_parse_i64(&limit, limit_s, strlen(limit_s)) < 0 || limit < 1 || limit > LIST_LIMIT_MAX))
-        return vt_reply_error(req, 422, "invalid", "limit", "limit must be 1..%d", LIST_LIMIT_MAX);
+    if (!vt_req_query_i64(req, "limit", 1, LIST_LIMIT_MAX, 422, &limit) ||
+        !vt_req_org_filter(req, &scope))
+        return 0;
     f.org_id = scope;
-    if (org) {
-        int64_t id = 0;
-
-        error = vt_store_case_org_id(req->store, org, &id, &err);
-        if (error == VT_ENOTFOUND)
-            return vt_reply_error(req, 422, "invalid", "org", "no organisation '%s'", org);
-        if (error < 0)
-            return vt_reply_from_error(req, &err);
-        if (scope == 0)
-            f.org_id = id;
-        else if (id != scope)
-            scope = -1; /* another organisation's cases: none visible */
-    }
     if (after) {
         vt_case a = VT_CASE_INIT;
 
@@ -288,17 +242,17 @@ static int cases_list(vt_request *req)
     l.items = cJSON_CreateArray();
     if (!body || vt_json_add_take(body, "items", l.items) < 0) {
         cJSON_Delete(body);
-        return reply_oom(req);
+        return vt_reply_oom(req);
     }
     error = scope < 0 ? 0 : vt_store_case_list(req->store, &f, list_each, &l, &err);
     if (error < 0) {
         cJSON_Delete(body);
-        return error == VT_ENOMEM ? reply_oom(req) : vt_reply_from_error(req, &err);
+        return error == VT_ENOMEM ? vt_reply_oom(req) : vt_reply_from_error(req, &err);
     }
     /* A full page may have a next one; the client asks with after=<last ref>. */
     if (vt_json_add_str(body, "next", l.n == (long)limit ? l.last : NULL) < 0) {
         cJSON_Delete(body);
-        return reply_oom(req);
+        return vt_reply_oom(req);
     }
     return vt_reply_json(req, 200, body);
 }
@@ -470,7 +424,7 @@ static int report_case(vt_request *req)
     memset(&j, 0, sizeof(j));
     if (!known_members(req, keys))
         return 0;
-    j.scope = caller_scope(req);
+    j.scope = vt_req_scope(req, ALL_ORGS);
     j.in.report_id = req->param[0];
     j.in.actor = req->who.name;
     if (!opt_string(req, req->json, "duplicate_of", &j.duplicate_of) ||
@@ -490,7 +444,7 @@ static int report_case(vt_request *req)
     extra = cJSON_CreateObject();
     if (!extra || vt_json_add_str(extra, "report", j.in.report_id) < 0) {
         cJSON_Delete(extra);
-        return reply_oom(req);
+        return vt_reply_oom(req);
     }
     return reply_case(req, 200, j.ref, extra, "attached");
 }
@@ -502,7 +456,7 @@ static int case_get(vt_request *req)
 {
     vt_case c = VT_CASE_INIT;
 
-    if (!case_param(req, req->store, &c))
+    if (!vt_req_case(req, req->store, &c))
         return 0;
     vt_case_dispose(&c);
     return reply_case(req, 200, req->param[0], NULL, NULL);
@@ -515,7 +469,7 @@ static int case_history(vt_request *req)
     cJSON *h = NULL;
     int error;
 
-    if (!case_param(req, req->store, &c))
+    if (!vt_req_case(req, req->store, &c))
         return 0;
     error = vt_case_history_json(&h, req->store, c.id, &err);
     if (!error && vt_json_add_str(h, "ref", c.ref) < 0)
@@ -564,7 +518,7 @@ static int case_patch(vt_request *req)
                               "revision (the one the change was made against) is required");
     if (doc && !cJSON_IsObject(doc))
         return vt_reply_error(req, 422, "invalid", "/doc", "doc must be an object");
-    if (!case_param(req, req->store, &c))
+    if (!vt_req_case(req, req->store, &c))
         return 0;
     memset(&j, 0, sizeof(j));
     j.in.case_id = c.id;
@@ -631,7 +585,7 @@ static int reply_illegal(vt_request *req, const transition_job *j, const char *m
         error = vt_json_add_str(allowed, NULL, vt_case_state_name(j->out.allowed[i]));
     if (error) {
         cJSON_Delete(root);
-        return reply_oom(req);
+        return vt_reply_oom(req);
     }
     return vt_reply_json(req, 409, root);
 }
@@ -661,7 +615,7 @@ static int case_transition(vt_request *req)
     if (rev && (!cJSON_IsNumber(rev) || rev->valuedouble < 1 ||
                 (double)(int64_t)rev->valuedouble != rev->valuedouble))
         return vt_reply_error(req, 422, "invalid", "/revision", "revision must be a number");
-    if (!case_param(req, req->store, &c))
+    if (!vt_req_case(req, req->store, &c))
         return 0;
     j.in.case_id = c.id;
     vt_case_dispose(&c);
@@ -702,7 +656,7 @@ static int case_transition(vt_request *req)
         error = vt_json_add_num(tr, "ledger_seq", (double)j.out.ledger_seq);
     if (error) {
         cJSON_Delete(tr);
-        return reply_oom(req);
+        return vt_reply_oom(req);
     }
     return reply_case(req, 200, req->param[0], tr, "transition");
 }
@@ -745,7 +699,7 @@ static int case_event(vt_request *req)
         return 0;
     if (!j.event)
         return vt_reply_error(req, 422, "invalid", "/event", "event is required");
-    if (!case_param(req, req->store, &c))
+    if (!vt_req_case(req, req->store, &c))
         return 0;
     j.case_id = c.id;
     vt_case_dispose(&c);

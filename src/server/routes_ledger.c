@@ -5,13 +5,13 @@
  */
 #include <string.h>
 
+#include "request.h"
 #include "server.h"
 #include "vulntrack/alloc.h"
 #include "vulntrack/clock.h"
 #include "vulntrack/json.h"
 #include "vulntrack/ledger.h"
 #include "vulntrack/store_ledger.h"
-#include "vulntrack/strparse.h"
 
 #define LIST_DEFAULT 100
 #define LIST_MAX 1000
@@ -19,11 +19,6 @@
 #define AUDIT (VT_ROLE_AUDITOR | VT_ROLE_ADMIN)
 /* The public key is public: any caller, token or not. */
 #define EVERYONE (VT_ALLOW_ANONYMOUS | VT_ALLOW_TRACKING | VT_ALLOW_ANY_TOKEN | VT_ROLE_REPORTER)
-
-static int reply_oom(vt_request *req)
-{
-    return vt_reply_error(req, 500, "internal", NULL, "out of memory");
-}
 
 /* GET /api/v1/ledger/verify: 200 whether intact or not (the check ran). */
 static int get_verify(vt_request *req)
@@ -58,24 +53,9 @@ static int get_verify(vt_request *req)
     }
     if (error < 0) {
         cJSON_Delete(o);
-        return reply_oom(req);
+        return vt_reply_oom(req);
     }
     return vt_reply_json(req, 200, o);
-}
-
-/* A query parameter that must be a non-negative integer up to `max`. */
-static bool query_count(vt_request *req, const char *name, int64_t max, int64_t *out)
-{
-    const char *v = vt_req_query(req, name);
-
-    if (!v)
-        return true;
-    if (vt_parse_i64(out, v, strlen(v)) < 0 || *out < 0 || *out > max) {
-        vt_reply_error(req, 400, "invalid", name, "%s must be an integer from 0 to %lld", name,
-                       (long long)max);
-        return false;
-    }
-    return true;
 }
 
 struct list_ctx {
@@ -147,14 +127,14 @@ static int get_ledger(vt_request *req)
     cJSON *o;
     int error;
 
-    if (!query_count(req, "after", INT64_MAX, &after) ||
-        !query_count(req, "limit", LIST_MAX, &limit))
+    if (!vt_req_query_i64(req, "after", 0, INT64_MAX, 400, &after) ||
+        !vt_req_query_i64(req, "limit", 0, LIST_MAX, 400, &limit))
         return 0;
     if (limit == 0)
         limit = LIST_DEFAULT;
     o = object_with_array("entries", &l.arr);
     if (!o)
-        return reply_oom(req);
+        return vt_reply_oom(req);
     error = vt_ledger_list(req->store, after, (long)limit, list_each, &l, &err);
     if (error == VT_ENOMEM && !err.msg[0])
         vt_error_set(&err, VT_ENOMEM, 0, "out of memory");
@@ -167,7 +147,7 @@ static int get_ledger(vt_request *req)
     }
     if (error < 0) {
         cJSON_Delete(o);
-        return error == VT_ENOMEM ? reply_oom(req) : vt_reply_from_error(req, &err);
+        return error == VT_ENOMEM ? vt_reply_oom(req) : vt_reply_from_error(req, &err);
     }
     return vt_reply_json(req, 200, o);
 }
@@ -203,13 +183,13 @@ static int get_checkpoints(vt_request *req)
     int error;
 
     if (!o)
-        return reply_oom(req);
+        return vt_reply_oom(req);
     error = vt_ledger_checkpoints(req->store, checkpoint_each, arr, &err);
     if (error >= 0)
         error = vt_json_add_str(o, "format", VT_LEDGER_CHECKPOINT_FORMAT);
     if (error < 0) {
         cJSON_Delete(o);
-        return error == VT_ENOMEM ? reply_oom(req) : vt_reply_from_error(req, &err);
+        return error == VT_ENOMEM ? vt_reply_oom(req) : vt_reply_from_error(req, &err);
     }
     return vt_reply_json(req, 200, o);
 }
@@ -241,7 +221,7 @@ static int get_pubkey(vt_request *req)
         error = vt_json_add_str(o, "checkpoint_format", VT_LEDGER_CHECKPOINT_FORMAT);
     if (error < 0) {
         cJSON_Delete(o);
-        return reply_oom(req);
+        return vt_reply_oom(req);
     }
     return vt_reply_json(req, 200, o);
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "request.h"
 #include "server.h"
 #include "vulntrack/cases.h"
 #include "vulntrack/clock.h"
@@ -29,14 +30,8 @@
 #define LIMIT_DEFAULT 100
 #define LIMIT_MAX 1000
 
-/* Whose obligations the caller may see: its organisation's, any (0) for
- * an admin or auditor without one, none (-1) for others without one. */
-static int64_t caller_scope(const vt_request *req)
-{
-    if (req->who.org_id)
-        return req->who.org_id;
-    return (req->who.role == VT_ROLE_ADMIN || req->who.role == VT_ROLE_AUDITOR) ? 0 : -1;
-}
+/* Admins and auditors without an organisation see every organisation's. */
+#define ALL_ORGS (VT_ROLE_ADMIN | VT_ROLE_AUDITOR)
 
 static int reply_list(vt_request *req, cJSON *items)
 {
@@ -44,12 +39,12 @@ static int reply_list(vt_request *req, cJSON *items)
 
     if (!body) {
         cJSON_Delete(items);
-        return vt_reply_error(req, 500, "internal", NULL, "out of memory");
+        return vt_reply_oom(req);
     }
     if (vt_json_add_num(body, "count", cJSON_GetArraySize(items)) < 0 ||
         vt_json_add_take(body, "items", items) < 0) {
         cJSON_Delete(body);
-        return vt_reply_error(req, 500, "internal", NULL, "out of memory");
+        return vt_reply_oom(req);
     }
     return vt_reply_json(req, 200, body);
 }
@@ -58,18 +53,15 @@ static int obligations_list(vt_request *req)
 {
     const char *state = vt_req_query(req, "state");
     const char *due = vt_req_query(req, "due_before");
-    const char *org = vt_req_query(req, "org");
     const char *profile = vt_req_query(req, "profile");
-    const char *limit_s = vt_req_query(req, "limit");
     vt_obligation_filter f = VT_OBLIGATION_FILTER_INIT;
     vt_error err = VT_ERROR_INIT;
-    int64_t scope = caller_scope(req), limit = LIMIT_DEFAULT;
+    int64_t scope = vt_req_scope(req, ALL_ORGS), limit = LIMIT_DEFAULT;
     cJSON *items = NULL;
     int error;
 
-    if (limit_s && (vt_parse_i64(&limit, limit_s, strlen(limit_s)) < 0 || limit < 1 ||
-                    limit > LIMIT_MAX))
-        return vt_reply_error(req, 422, "invalid", "limit", "limit must be 1..%d", LIMIT_MAX);
+    if (!vt_req_query_i64(req, "limit", 1, LIMIT_MAX, 422, &limit))
+        return 0;
     if (due && vt_time_parse_rfc3339(&f.due_before, due, strlen(due)) != 0)
         return vt_reply_error(req, 422, "invalid", "due_before",
                               "due_before must be an RFC 3339 time");
@@ -78,24 +70,12 @@ static int obligations_list(vt_request *req)
     f.state = state;
     f.profile = profile;
     f.limit = (long)limit;
+    if (!vt_req_org_filter(req, &scope))
+        return 0;
     f.org_id = scope;
-    if (org) {
-        int64_t id = 0;
-
-        error = vt_store_case_org_id(req->store, org, &id, &err);
-        if (error == VT_ENOTFOUND)
-            return vt_reply_error(req, 422, "invalid", "org", "no organisation '%s'", org);
-        if (error < 0)
-            return vt_reply_from_error(req, &err);
-        if (scope == 0)
-            f.org_id = id;
-        else if (id != scope)
-            scope = -1; /* another organisation's: none visible */
-    }
     if (scope < 0) {
         items = cJSON_CreateArray();
-        return items ? reply_list(req, items)
-                     : vt_reply_error(req, 500, "internal", NULL, "out of memory");
+        return items ? reply_list(req, items) : vt_reply_oom(req);
     }
     error = vt_obligations_query(req->store, vt_server_policies(req->srv), &f, &items, &err);
     if (error == VT_EINVALID)
@@ -110,17 +90,8 @@ static int obligations_list(vt_request *req)
 static int64_t case_param(vt_request *req)
 {
     vt_case c = VT_CASE_INIT;
-    vt_error err = VT_ERROR_INIT;
-    int64_t scope = caller_scope(req), id = 0;
-    int error = vt_store_case_get(req->store, 0, req->param[0], &c, &err);
+    int64_t id = vt_req_case(req, req->store, &c) ? c.id : 0;
 
-    if (error == VT_ENOTFOUND || (!error && (scope < 0 || (scope > 0 && c.org_id != scope)))) {
-        vt_reply_error(req, 404, "not_found", NULL, "no case '%s'", req->param[0]);
-    } else if (error < 0) {
-        vt_reply_from_error(req, &err);
-    } else {
-        id = c.id;
-    }
     vt_case_dispose(&c);
     return id;
 }

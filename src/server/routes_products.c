@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "request.h"
 #include "server.h"
 #include "vulntrack/auth.h"
 #include "vulntrack/clock.h"
@@ -23,30 +24,25 @@
 #define MANAGERS (VT_ROLE_ADMIN | VT_ROLE_PSIRT_MANAGER)
 #define WORKERS (VT_ROLE_ADMIN | VT_ROLE_PSIRT_MANAGER | VT_ROLE_ANALYST)
 
-/* The organisation whose products the caller may see: its own, or any (0)
- * for an admin without one. -1: none at all (a non-admin without org). */
-static int64_t caller_scope(const vt_request *req)
-{
-    if (req->who.org_id)
-        return req->who.org_id;
-    return req->who.role == VT_ROLE_ADMIN ? 0 : -1;
-}
+/* Admins without an organisation see every organisation's products; other
+ * callers without one see none. */
+#define ALL_ORGS VT_ROLE_ADMIN
 
-/* Path parameter `i` as a product id; false (404 sent) when it is not one. */
-static bool product_id_param(vt_request *req, size_t i, int64_t *id)
+/*
+ * The product of path parameter 0 as an id, and the organisation the
+ * caller may see it in (*scope, 0 for any); false (404 sent) when the
+ * parameter is not an id or the caller sees no organisation's products.
+ */
+static bool product_param(vt_request *req, int64_t *id, int64_t *scope)
 {
-    const char *s = req->param[i];
+    const char *s = req->param[0];
 
-    if (vt_parse_i64(id, s, strlen(s)) < 0 || *id <= 0) {
+    *scope = vt_req_scope(req, ALL_ORGS);
+    if (vt_parse_i64(id, s, strlen(s)) < 0 || *id <= 0 || *scope < 0) {
         vt_reply_error(req, 404, "not_found", NULL, "no product '%s'", s);
         return false;
     }
     return true;
-}
-
-static int reply_oom(vt_request *req)
-{
-    return vt_reply_error(req, 500, "internal", NULL, "out of memory");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -165,20 +161,20 @@ static int list_each(void *ctx, const vt_product *p)
 static int products_list(vt_request *req)
 {
     vt_error err = VT_ERROR_INIT;
-    int64_t scope = caller_scope(req);
+    int64_t scope = vt_req_scope(req, ALL_ORGS);
     const char *org = vt_req_query(req, "org");
     cJSON *body = cJSON_CreateObject();
     list_ctx c;
     int error;
 
     if (!body)
-        return reply_oom(req);
+        return vt_reply_oom(req);
     c.s = req->store;
     c.list = cJSON_AddArrayToObject(body, "products");
     c.err = &err;
     if (!c.list) {
         cJSON_Delete(body);
-        return reply_oom(req);
+        return vt_reply_oom(req);
     }
     /* An admin may narrow the list to one organisation. */
     if (scope == 0 && org && *org) {
@@ -333,11 +329,8 @@ static int products_patch(vt_request *req)
     int error;
 
     memset(&j, 0, sizeof(j));
-    j.org = caller_scope(req);
-    if (!product_id_param(req, 0, &j.id))
+    if (!product_param(req, &j.id, &j.org))
         return 0;
-    if (j.org < 0)
-        return vt_reply_error(req, 404, "not_found", NULL, "no product %lld", (long long)j.id);
     if (!body_only(req, known, sizeof(known) / sizeof(known[0])) ||
         !body_str(req, "name", &j.patch.name) || !body_str(req, "model", &j.patch.model) ||
         !body_str(req, "type", &j.patch.type) ||
@@ -360,14 +353,12 @@ static int products_get(vt_request *req)
 {
     vt_product p = VT_PRODUCT_INIT;
     vt_error err = VT_ERROR_INIT;
-    int64_t id, scope = caller_scope(req);
+    int64_t id, scope;
     cJSON *body;
     int error;
 
-    if (!product_id_param(req, 0, &id))
+    if (!product_param(req, &id, &scope))
         return 0;
-    if (scope < 0)
-        return vt_reply_error(req, 404, "not_found", NULL, "no product %lld", (long long)id);
     error = vt_product_get(req->store, scope, id, &p, &err);
     if (error < 0)
         return vt_reply_from_error(req, &err);
@@ -409,12 +400,9 @@ static int versions_put(vt_request *req)
     int error;
 
     memset(&j, 0, sizeof(j));
-    j.org = caller_scope(req);
     j.version = req->param[1];
-    if (!product_id_param(req, 0, &j.id))
+    if (!product_param(req, &j.id, &j.org))
         return 0;
-    if (j.org < 0)
-        return vt_reply_error(req, 404, "not_found", NULL, "no product %lld", (long long)j.id);
     if (!body_only(req, known, sizeof(known) / sizeof(known[0])) ||
         !body_str(req, "support_status", &j.in.support_status))
         return 0;
@@ -427,7 +415,7 @@ static int versions_put(vt_request *req)
     if (sbom && cJSON_IsObject(sbom)) {
         printed = cJSON_PrintUnformatted(sbom);
         if (!printed)
-            return reply_oom(req);
+            return vt_reply_oom(req);
         j.in.sbom = printed;
         j.in.sbom_len = strlen(printed);
     } else if (sbom && cJSON_IsString(sbom)) {
@@ -457,10 +445,10 @@ static int versions_put(vt_request *req)
     body = version_json(&j.out);
     vt_product_version_dispose(&j.out);
     if (!body)
-        return reply_oom(req);
+        return vt_reply_oom(req);
     if (vt_json_add_num(body, "product_id", (double)j.id) < 0) {
         cJSON_Delete(body);
-        return reply_oom(req);
+        return vt_reply_oom(req);
     }
     return vt_reply_json(req, j.created ? 201 : 200, body);
 }
@@ -588,15 +576,13 @@ static int findings_get(vt_request *req)
     vt_scan *scan = NULL;
     const vt_scan_report *r;
     cJSON *body = NULL, *list;
-    int64_t id, scope = caller_scope(req);
+    int64_t id, scope;
     const char *version = req->param[1];
     size_t i;
     int error;
 
-    if (!product_id_param(req, 0, &id))
+    if (!product_param(req, &id, &scope))
         return 0;
-    if (scope < 0)
-        return vt_reply_error(req, 404, "not_found", NULL, "no product %lld", (long long)id);
     error = vt_product_get(req->store, scope, id, &p, &err);
     if (error == 0)
         error = vt_store_product_version_get(req->store, id, version, &v, NULL, NULL, &err);
@@ -628,7 +614,7 @@ out:
     if (error < 0) {
         cJSON_Delete(body);
         if (error == VT_ENOMEM)
-            return reply_oom(req);
+            return vt_reply_oom(req);
         return vt_reply_from_error(req, &err);
     }
     return vt_reply_json(req, 200, body);
@@ -662,14 +648,12 @@ static int finding_case(vt_request *req)
     cJSON *in = NULL, *body;
     const cJSON *purl = NULL;
     case_job j;
-    int64_t id, scope = caller_scope(req);
+    int64_t id, scope;
     char location[96];
     int error;
 
-    if (!product_id_param(req, 0, &id))
+    if (!product_param(req, &id, &scope))
         return 0;
-    if (scope < 0)
-        return vt_reply_error(req, 404, "not_found", NULL, "no product %lld", (long long)id);
     /* The body is optional: {"purl": ...} picks the component when the
      * advisory affects several. */
     if (req->body_len > 0) {
@@ -705,7 +689,7 @@ static int finding_case(vt_request *req)
     body = cJSON_CreateObject();
     if (!body || vt_json_add_str(body, "case", j.ref) < 0) {
         cJSON_Delete(body);
-        return reply_oom(req);
+        return vt_reply_oom(req);
     }
     snprintf(location, sizeof(location), "/api/v1/cases/%s", j.ref);
     vt_reply_header(req, "Location", location);

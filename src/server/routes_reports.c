@@ -11,12 +11,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "request.h"
 #include "server.h"
 #include "vulntrack/intake.h"
 #include "vulntrack/json.h"
 #include "vulntrack/strparse.h"
 
 #define LIST_LIMIT_DEFAULT 50
+#define LIST_LIMIT_MAX 200 /* as vt_intake_report_list allows */
 
 /* ---------------------------------------------------------------------- */
 /* Shared pieces                                                           */
@@ -259,13 +261,12 @@ static int list_reports(vt_request *req)
 {
     const char *status = vt_req_query(req, "status");
     const char *after = vt_req_query(req, "after");
-    const char *lim_text = vt_req_query(req, "limit");
     vt_error err = VT_ERROR_INIT;
     int64_t limit = LIST_LIMIT_DEFAULT;
     cJSON *o = NULL;
 
-    if (lim_text && vt_parse_i64(&limit, lim_text, strlen(lim_text)) < 0)
-        return vt_reply_error(req, 422, "invalid", "limit", "limit must be a number from 1 to 200");
+    if (!vt_req_query_i64(req, "limit", 1, LIST_LIMIT_MAX, 422, &limit))
+        return 0;
     if (status && !*status)
         status = NULL;
     if (after && !*after)

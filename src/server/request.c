@@ -1,0 +1,84 @@
+/*
+ * request.c - request helpers shared by the route files (see request.h).
+ * They keep the list routes' answers to a bad query parameter and the
+ * organisation scoping of cases, obligations and products the same
+ * everywhere.
+ */
+#include "request.h"
+
+#include <string.h>
+
+#include "vulntrack/store_cases.h"
+#include "vulntrack/strparse.h"
+
+int vt_reply_oom(vt_request *req)
+{
+    return vt_reply_error(req, 500, "internal", NULL, "out of memory");
+}
+
+bool vt_req_query_i64(vt_request *req, const char *name, int64_t min, int64_t max,
+                      unsigned status, int64_t *out)
+{
+    const char *v = vt_req_query(req, name);
+    int64_t n;
+
+    if (!v)
+        return true;
+    if (vt_parse_i64(&n, v, strlen(v)) < 0 || n < min || n > max) {
+        vt_reply_error(req, status, "invalid", name, "%s must be a whole number from %lld to %lld",
+                       name, (long long)min, (long long)max);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+int64_t vt_req_scope(const vt_request *req, unsigned all_orgs)
+{
+    if (req->who.org_id)
+        return req->who.org_id;
+    return (req->who.role & all_orgs) ? 0 : -1;
+}
+
+bool vt_req_org_filter(vt_request *req, int64_t *scope)
+{
+    const char *org = vt_req_query(req, "org");
+    vt_error err = VT_ERROR_INIT;
+    int64_t id = 0;
+    int error;
+
+    if (!org)
+        return true;
+    error = vt_store_case_org_id(req->store, org, &id, &err);
+    if (error == VT_ENOTFOUND) {
+        vt_reply_error(req, 422, "invalid", "org", "no organisation '%s'", org);
+        return false;
+    }
+    if (error < 0) {
+        vt_reply_from_error(req, &err);
+        return false;
+    }
+    if (*scope == 0)
+        *scope = id;
+    else if (id != *scope)
+        *scope = -1; /* another organisation's records: none visible */
+    return true;
+}
+
+bool vt_req_case(vt_request *req, vt_store *s, vt_case *c)
+{
+    vt_error err = VT_ERROR_INIT;
+    int64_t scope = vt_req_scope(req, VT_ROLE_ADMIN | VT_ROLE_AUDITOR);
+    int error = vt_store_case_get(s, 0, req->param[0], c, &err);
+
+    if (error == VT_ENOTFOUND || (!error && (scope < 0 || (scope > 0 && c->org_id != scope)))) {
+        vt_case_dispose(c);
+        vt_reply_error(req, 404, "not_found", NULL, "no case '%s'", req->param[0]);
+        return false;
+    }
+    if (error < 0) {
+        vt_reply_from_error(req, &err);
+        return false;
+    }
+    return true;
+}
