@@ -252,6 +252,15 @@ static int purge_write(vt_store *w, void *ctx, vt_error *err)
     return vt_ledger_purge(w, p->months, vt_clock_now_ms(), &p->purged, err);
 }
 
+/* Seal whatever the ledger holds beyond its last checkpoint. */
+static int seal_write(vt_store *w, void *ctx, vt_error *err)
+{
+    vt_server *srv = ctx;
+    bool made = false;
+
+    return vt_ledger_checkpoint_if_due(w, srv->ledger_key, 1, 0, vt_clock_now_ms(), &made, err);
+}
+
 void vt_server_tick(vt_server *srv)
 {
     static int64_t last_checkpoint, last_sweep, last_purge;
@@ -305,6 +314,14 @@ void vt_server_stop(vt_server *srv, int64_t grace_ms)
             waited += 10;
         }
         MHD_stop_daemon(srv->daemon);
+    }
+    /* A clean stop leaves every entry under a signed checkpoint, so that a
+     * copy taken now verifies with the public key alone. */
+    if (srv->writer && srv->ledger_key) {
+        vt_error err = VT_ERROR_INIT;
+
+        if (vt_server_write(srv, seal_write, srv, &err) < 0)
+            fprintf(stderr, "vulntrack serve: final ledger checkpoint: %s\n", err.msg);
     }
     if (srv->listen_fd >= 0)
         close(srv->listen_fd);

@@ -107,6 +107,27 @@ def test_sigterm_finishes_in_flight_requests_and_exits_zero():
         assert "stopped" in srv.log()
 
 
+def test_clean_stop_seals_the_ledger_with_a_signed_checkpoint():
+    srv = Server()
+    srv.start()
+    try:
+        report = {"product": {"name": "P", "model": "M", "version": "1"}, "title": "t",
+                  "description": "d"}
+        for _ in range(3):
+            status, _, body = srv.request("POST", "/api/v1/reports", body=report)
+            assert status == 201, body
+        assert srv.stop() == 0
+        code, key, err = run("ledger", "pubkey", "--db", srv.db)
+        assert code == 0, err
+        code, out, err = run("ledger", "verify", "--db", srv.db, "--pubkey", key.strip())
+        assert code == 0, (out, err)
+        assert "3 entries" in out and "0 unsealed" in out, out
+    finally:
+        srv.stop()
+        import shutil
+        shutil.rmtree(srv.dir, ignore_errors=True)
+
+
 def test_retention_below_six_months_is_refused_citing_article_5():
     with tempfile.TemporaryDirectory() as d:
         code, out, err = run("serve", "--db", os.path.join(d, "x.db"), "--listen",
