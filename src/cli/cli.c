@@ -1,8 +1,10 @@
 /* cli.c - helpers shared by the subcommands. */
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
+#include "vulntrack/alloc.h"
 #include "vulntrack/json.h"
 
 bool cli_wants_help(int argc, char **argv)
@@ -16,6 +18,47 @@ bool cli_wants_help(int argc, char **argv)
             return true;
     }
     return false;
+}
+
+int cli_take_option(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    size_t n = strlen(name);
+
+    if (strcmp(argv[*i], name) == 0) {
+        if (*i + 1 >= argc)
+            return -1;
+        *value = argv[++*i];
+        return 1;
+    }
+    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
+        *value = argv[*i] + n + 1;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_open_store(const char *cmd, const char *db, int missing_status, const char *missing_hint,
+                   vt_store **out)
+{
+    vt_error err = VT_ERROR_INIT;
+    char *path = vt_store_default_path(db);
+    struct stat st;
+    int status = CLI_EXIT_OK;
+
+    *out = NULL;
+    if (!path) {
+        cli_errorf(cmd, "out of memory");
+        return CLI_EXIT_INTERNAL;
+    }
+    if (missing_status != CLI_EXIT_OK && stat(path, &st) != 0) {
+        cli_errorf(cmd, "no database at %s%s", path, missing_hint ? missing_hint : "");
+        status = missing_status;
+    } else if (vt_store_open(out, path, &err) < 0) {
+        cli_errorf(cmd, "%s", err.msg);
+        status = CLI_EXIT_INTERNAL;
+    }
+    vt_free(path);
+    return status;
 }
 
 int cli_print_usage(const cli_command *cmd)

@@ -9,6 +9,7 @@
 
 #include "vulntrack/buf.h"
 #include "vulntrack/common.h"
+#include "vulntrack/store.h"
 
 /* Exit statuses, one table for every command (documented in README.md). */
 enum cli_exit {
@@ -52,6 +53,24 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...) VT_PRINTF(2, 3
 
 /* Print "vulntrack CMD: message" on stderr. */
 void cli_errorf(const char *cmd, const char *fmt, ...) VT_PRINTF(2, 3);
+
+/*
+ * If argv[*i] is option `name` ("--db") as "--db VALUE" or "--db=VALUE",
+ * set *value (borrowed from argv), advance *i past it and return 1; return
+ * 0 when it is another argument, -1 when the value is missing.
+ */
+int cli_take_option(int argc, char **argv, int *i, const char *name, const char **value);
+
+/*
+ * Open the store at `db` (the --db value; NULL: $VULNTRACK_DB, else the
+ * per-user default). With `missing_status` CLI_EXIT_OK a missing database
+ * is created; otherwise it is refused with "vulntrack CMD: no database at
+ * PATH" plus `missing_hint` (may be NULL) and `missing_status` returned,
+ * so that reading commands never leave an empty database behind. Returns
+ * CLI_EXIT_OK with *out set, or an exit status after a message.
+ */
+int cli_open_store(const char *cmd, const char *db, int missing_status, const char *missing_hint,
+                   vt_store **out);
 
 /* Map a library error code to an exit status. */
 int cli_exit_for(int code);

@@ -1,27 +1,12 @@
 /*
- * cli_auth.h - what `vulntrack org`, `user` and `token` share: option
- * values, opening the store, finding an organisation by slug, and showing
- * a time.
+ * cli_auth.h - what `vulntrack org`, `user` and `token` share: finding
+ * an organisation by slug, and showing a time.
  */
 #ifndef VT_CLI_AUTH_H
 #define VT_CLI_AUTH_H
 
 #include "cli.h"
 #include "vulntrack/store.h"
-
-/*
- * If argv[*i] is option `name` ("--role") as "--role VALUE" or
- * "--role=VALUE", set *value (borrowed from argv), advance *i past it and
- * return 1; return 0 when it is another argument, -1 when the value is
- * missing.
- */
-int cli_auth_take(int argc, char **argv, int *i, const char *name, const char **value);
-
-/*
- * Open the store at --db `db` (NULL: $VULNTRACK_DB or the default path).
- * Returns CLI_EXIT_OK with *out set, or an exit status after a message.
- */
-int cli_auth_open(const cli_command *cmd, const char *db, vt_store **out);
 
 /*
  * The id of organisation `slug` into *id. An unknown slug is bad usage

@@ -4,7 +4,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -135,48 +134,6 @@ static void db_on_source(void *ctx, const char *source, vt_import_kind kind,
         db_put_counts(&o->lines, n);
 }
 
-/* Parse --db FILE / --db=FILE; returns 1 when argv[*i] was that option. */
-static int db_take_db_option(int argc, char **argv, int *i, const char **db)
-{
-    if (strcmp(argv[*i], "--db") == 0) {
-        if (*i + 1 >= argc)
-            return -1;
-        *db = argv[++*i];
-        return 1;
-    }
-    if (strncmp(argv[*i], "--db=", 5) == 0) {
-        *db = argv[*i] + 5;
-        return 1;
-    }
-    return 0;
-}
-
-static int db_open(vt_store **out, const char *explicit_db, bool must_exist)
-{
-    vt_error err = VT_ERROR_INIT;
-    char *path = vt_store_default_path(explicit_db);
-    struct stat st;
-    int error;
-
-    *out = NULL;
-    if (!path) {
-        cli_errorf("db", "out of memory");
-        return CLI_EXIT_INTERNAL;
-    }
-    if (must_exist && stat(path, &st) != 0) {
-        cli_errorf("db", "no database at %s (run 'vulntrack db import' first)", path);
-        vt_free(path);
-        return CLI_EXIT_USAGE;
-    }
-    error = vt_store_open(out, path, &err);
-    vt_free(path);
-    if (error < 0) {
-        cli_errorf("db", "%s", err.msg);
-        return CLI_EXIT_INTERNAL;
-    }
-    return CLI_EXIT_OK;
-}
-
 static int db_import(int argc, char **argv)
 {
     vt_import_options opts = VT_IMPORT_OPTIONS_INIT;
@@ -201,7 +158,7 @@ static int db_import(int argc, char **argv)
             continue;
         }
         if (!options_done && argv[i][0] == '-' && argv[i][1] != '\0') {
-            r = db_take_db_option(argc, argv, &i, &db);
+            r = cli_take_option(argc, argv, &i, "--db", &db);
             if (r < 0) {
                 status = cli_usage_error(&cli_cmd_db, "--db needs a FILE");
                 goto out;
@@ -221,7 +178,7 @@ static int db_import(int argc, char **argv)
         status = cli_usage_error(&cli_cmd_db, "import needs at least one SOURCE");
         goto out;
     }
-    status = db_open(&store, db, false);
+    status = cli_open_store("db", db, CLI_EXIT_OK, NULL, &store);
     if (status != CLI_EXIT_OK)
         goto out;
     out.progress = isatty(STDERR_FILENO) != 0;
@@ -403,7 +360,7 @@ static int db_stats(int argc, char **argv)
     int i, r, status, error;
 
     for (i = 1; i < argc; i++) {
-        r = db_take_db_option(argc, argv, &i, &db);
+        r = cli_take_option(argc, argv, &i, "--db", &db);
         if (r < 0)
             return cli_usage_error(&cli_cmd_db, "--db needs a FILE");
         if (r > 0)
@@ -414,7 +371,8 @@ static int db_stats(int argc, char **argv)
         }
         return cli_usage_error(&cli_cmd_db, "unexpected argument '%s' for stats", argv[i]);
     }
-    status = db_open(&store, db, true);
+    status = cli_open_store("db", db, CLI_EXIT_USAGE, " (run 'vulntrack db import' first)",
+                            &store);
     if (status != CLI_EXIT_OK)
         return status;
     error = vt_store_stats(store, db_collect_stat, &rows, &err);

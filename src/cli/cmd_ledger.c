@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -78,27 +77,6 @@ typedef struct ledger_opts {
     bool json;
 } ledger_opts;
 
-/*
- * "--name VALUE" or "--name=VALUE": set *value, advance *i, return 1; 0
- * when argv[*i] is another argument; -1 when the value is missing.
- */
-static int take(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-
-    if (strcmp(argv[*i], name) == 0) {
-        if (*i + 1 >= argc)
-            return -1;
-        *value = argv[++*i];
-        return 1;
-    }
-    if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return 1;
-    }
-    return 0;
-}
-
 /* Whether the space-separated list `allowed` holds the word `name`. */
 static bool allows(const char *allowed, const char *name)
 {
@@ -140,7 +118,7 @@ static int parse_opts(int argc, char **argv, const char *allowed, ledger_opts *o
 
             if (!allows(allowed, table[t].name))
                 continue;
-            r = take(argc, argv, &i, table[t].name, slot);
+            r = cli_take_option(argc, argv, &i, table[t].name, slot);
             if (r < 0)
                 return cli_usage_error(&cli_cmd_ledger, "%s needs a value", argv[i]);
             known = r > 0;
@@ -169,28 +147,6 @@ static char *db_path(const char *db)
     if (!path)
         cli_errorf(CMD, "out of memory");
     return path;
-}
-
-/* Open an existing database: verifying must not create an empty one. */
-static int open_existing(const char *db, vt_store **out)
-{
-    vt_error err = VT_ERROR_INIT;
-    char *path = db_path(db);
-    struct stat st;
-    int status = CLI_EXIT_OK;
-
-    *out = NULL;
-    if (!path)
-        return CLI_EXIT_INTERNAL;
-    if (stat(path, &st) != 0) {
-        cli_errorf(CMD, "no database at %s", path);
-        status = CLI_EXIT_INTERNAL;
-    } else if (vt_store_open(out, path, &err) < 0) {
-        cli_errorf(CMD, "%s", err.msg);
-        status = CLI_EXIT_INTERNAL;
-    }
-    vt_free(path);
-    return status;
 }
 
 /* The key path: --key, else the database path + ".ledger-key" (vt_free). */
@@ -292,7 +248,7 @@ static int ledger_verify(int argc, char **argv)
             return cli_exit_for(error);
         }
     } else {
-        status = open_existing(o.db, &s);
+        status = cli_open_store(CMD, o.db, CLI_EXIT_INTERNAL, NULL, &s);
         if (status != CLI_EXIT_OK)
             return status;
         error = vt_ledger_verify(s, o.pubkey ? pk : NULL, &r, &err);
@@ -358,7 +314,7 @@ static int ledger_checkpoint(int argc, char **argv)
 
     if (status != CLI_EXIT_OK)
         return status;
-    status = open_existing(o.db, &s);
+    status = cli_open_store(CMD, o.db, CLI_EXIT_INTERNAL, NULL, &s);
     if (status != CLI_EXIT_OK)
         return status;
     path = key_path(o.key, o.db);
@@ -416,7 +372,7 @@ static int ledger_export(int argc, char **argv)
 
     if (status != CLI_EXIT_OK)
         return status;
-    status = open_existing(o.db, &s);
+    status = cli_open_store(CMD, o.db, CLI_EXIT_INTERNAL, NULL, &s);
     if (status != CLI_EXIT_OK)
         return status;
     error = vt_ledger_export(s, stdout, &err);
@@ -447,7 +403,7 @@ static int ledger_purge(int argc, char **argv)
     }
     if (vt_ledger_retention_check((int)months, &err) < 0)
         return cli_usage_error(&cli_cmd_ledger, "%s", err.msg);
-    status = open_existing(o.db, &s);
+    status = cli_open_store(CMD, o.db, CLI_EXIT_INTERNAL, NULL, &s);
     if (status != CLI_EXIT_OK)
         return status;
     error = vt_ledger_verify(s, NULL, &before, &err);
@@ -569,7 +525,7 @@ static int ledger_list(int argc, char **argv)
         status = parse_count("--limit", o.limit, 1000000000, &limit);
     if (status != CLI_EXIT_OK)
         return status;
-    status = open_existing(o.db, &s);
+    status = cli_open_store(CMD, o.db, CLI_EXIT_INTERNAL, NULL, &s);
     if (status != CLI_EXIT_OK)
         return status;
     error = vt_ledger_list(s, after, (long)limit, o.json ? list_json : list_text, &b, &err);

@@ -95,23 +95,23 @@ static int org_add(int argc, char **argv)
     int i, r, status = CLI_EXIT_OK, error = 0;
 
     for (i = 1; i < argc; i++) {
-        r = cli_auth_take(argc, argv, &i, "--db", &db);
+        r = cli_take_option(argc, argv, &i, "--db", &db);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--slug", &slug);
+            r = cli_take_option(argc, argv, &i, "--slug", &slug);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--name", &name);
+            r = cli_take_option(argc, argv, &i, "--name", &name);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--kind", &kind);
+            r = cli_take_option(argc, argv, &i, "--kind", &kind);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--country", &country);
+            r = cli_take_option(argc, argv, &i, "--country", &country);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--time-zone", &tz);
+            r = cli_take_option(argc, argv, &i, "--time-zone", &tz);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--profiles", &plist);
+            r = cli_take_option(argc, argv, &i, "--profiles", &plist);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--filing-id", &filing);
+            r = cli_take_option(argc, argv, &i, "--filing-id", &filing);
         if (r == 0) {
-            r = cli_auth_take(argc, argv, &i, "--flag", &flag);
+            r = cli_take_option(argc, argv, &i, "--flag", &flag);
             if (r > 0 && strcmp(flag, "eu_manufacturer") == 0)
                 eu = true;
             else if (r > 0 && strcmp(flag, "us_fceb") == 0)
@@ -152,7 +152,7 @@ static int org_add(int argc, char **argv)
         status = CLI_EXIT_INTERNAL;
         goto out;
     }
-    status = cli_auth_open(&cli_cmd_org, db, &s);
+    status = cli_open_store("org", db, CLI_EXIT_OK, NULL, &s);
     if (status != CLI_EXIT_OK)
         goto out;
     o.slug = (char *)slug;
@@ -239,7 +239,7 @@ static int org_list(int argc, char **argv)
     int i, r, status, error;
 
     for (i = 1; i < argc; i++) {
-        r = cli_auth_take(argc, argv, &i, "--db", &db);
+        r = cli_take_option(argc, argv, &i, "--db", &db);
         if (r < 0)
             return cli_usage_error(&cli_cmd_org, "--db needs a FILE");
         if (r > 0)
@@ -249,7 +249,7 @@ static int org_list(int argc, char **argv)
         else
             return cli_usage_error(&cli_cmd_org, "unknown argument '%s' for list", argv[i]);
     }
-    status = cli_auth_open(&cli_cmd_org, db, &s);
+    status = cli_open_store("org", db, CLI_EXIT_OK, NULL, &s);
     if (status != CLI_EXIT_OK)
         return status;
     if (json) {

@@ -57,13 +57,13 @@ static int token_create(int argc, char **argv)
     int i, r, status, error;
 
     for (i = 1; i < argc; i++) {
-        r = cli_auth_take(argc, argv, &i, "--db", &db);
+        r = cli_take_option(argc, argv, &i, "--db", &db);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--role", &role_name);
+            r = cli_take_option(argc, argv, &i, "--role", &role_name);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--name", &name);
+            r = cli_take_option(argc, argv, &i, "--name", &name);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--org", &org);
+            r = cli_take_option(argc, argv, &i, "--org", &org);
         if (r < 0)
             return cli_usage_error(&cli_cmd_token, "%s needs a value", argv[i]);
         if (r > 0)
@@ -79,7 +79,7 @@ static int token_create(int argc, char **argv)
                                role_name, MACHINE_ROLE_LIST);
     if (!name)
         return cli_usage_error(&cli_cmd_token, "create needs --name NAME");
-    status = cli_auth_open(&cli_cmd_token, db, &s);
+    status = cli_open_store("token", db, CLI_EXIT_OK, NULL, &s);
     if (status != CLI_EXIT_OK)
         goto out;
     if (org) {
@@ -165,7 +165,7 @@ static int token_list(int argc, char **argv)
     int i, r, status, error;
 
     for (i = 1; i < argc; i++) {
-        r = cli_auth_take(argc, argv, &i, "--db", &db);
+        r = cli_take_option(argc, argv, &i, "--db", &db);
         if (r < 0)
             return cli_usage_error(&cli_cmd_token, "--db needs a FILE");
         if (r > 0)
@@ -177,7 +177,7 @@ static int token_list(int argc, char **argv)
         else
             return cli_usage_error(&cli_cmd_token, "unknown argument '%s' for list", argv[i]);
     }
-    status = cli_auth_open(&cli_cmd_token, db, &c.s);
+    status = cli_open_store("token", db, CLI_EXIT_OK, NULL, &c.s);
     if (status != CLI_EXIT_OK)
         return status;
     if (json) {
@@ -219,7 +219,7 @@ static int token_revoke(int argc, char **argv)
     int i, r, status, error;
 
     for (i = 1; i < argc; i++) {
-        r = cli_auth_take(argc, argv, &i, "--db", &db);
+        r = cli_take_option(argc, argv, &i, "--db", &db);
         if (r < 0)
             return cli_usage_error(&cli_cmd_token, "--db needs a FILE");
         if (r > 0)
@@ -232,7 +232,7 @@ static int token_revoke(int argc, char **argv)
         return cli_usage_error(&cli_cmd_token, "revoke needs a token ID (see 'vulntrack token list')");
     if (vt_parse_i64(&id, id_text, strlen(id_text)) < 0 || id <= 0)
         return cli_usage_error(&cli_cmd_token, "'%s' is not a token id", id_text);
-    status = cli_auth_open(&cli_cmd_token, db, &s);
+    status = cli_open_store("token", db, CLI_EXIT_OK, NULL, &s);
     if (status != CLI_EXIT_OK)
         return status;
     error = vt_token_revoke(s, id, &err);

@@ -131,13 +131,13 @@ static int user_add(int argc, char **argv)
     int i, r, status, error;
 
     for (i = 1; i < argc; i++) {
-        r = cli_auth_take(argc, argv, &i, "--db", &db);
+        r = cli_take_option(argc, argv, &i, "--db", &db);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--name", &name);
+            r = cli_take_option(argc, argv, &i, "--name", &name);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--role", &role_name);
+            r = cli_take_option(argc, argv, &i, "--role", &role_name);
         if (r == 0)
-            r = cli_auth_take(argc, argv, &i, "--org", &org);
+            r = cli_take_option(argc, argv, &i, "--org", &org);
         if (r < 0)
             return cli_usage_error(&cli_cmd_user, "%s needs a value", argv[i]);
         if (r > 0)
@@ -155,7 +155,7 @@ static int user_add(int argc, char **argv)
     if (!(role & VT_ROLES_READERS))
         return cli_usage_error(&cli_cmd_user, "--role: '%s' is not a console role (one of %s)",
                                role_name, USER_ROLE_LIST);
-    status = cli_auth_open(&cli_cmd_user, db, &s);
+    status = cli_open_store("user", db, CLI_EXIT_OK, NULL, &s);
     if (status != CLI_EXIT_OK)
         return status;
     if (org) {
@@ -235,7 +235,7 @@ static int user_list(int argc, char **argv)
     int i, r, status, error = 0;
 
     for (i = 1; i < argc; i++) {
-        r = cli_auth_take(argc, argv, &i, "--db", &db);
+        r = cli_take_option(argc, argv, &i, "--db", &db);
         if (r < 0)
             return cli_usage_error(&cli_cmd_user, "--db needs a FILE");
         if (r > 0)
@@ -245,7 +245,7 @@ static int user_list(int argc, char **argv)
         else
             return cli_usage_error(&cli_cmd_user, "unknown argument '%s' for list", argv[i]);
     }
-    status = cli_auth_open(&cli_cmd_user, db, &c.s);
+    status = cli_open_store("user", db, CLI_EXIT_OK, NULL, &c.s);
     if (status != CLI_EXIT_OK)
         return status;
     if (json) {
@@ -281,7 +281,7 @@ static int user_disable(int argc, char **argv)
     int i, r, status, error;
 
     for (i = 1; i < argc; i++) {
-        r = cli_auth_take(argc, argv, &i, "--db", &db);
+        r = cli_take_option(argc, argv, &i, "--db", &db);
         if (r < 0)
             return cli_usage_error(&cli_cmd_user, "--db needs a FILE");
         if (r > 0)
@@ -292,7 +292,7 @@ static int user_disable(int argc, char **argv)
     }
     if (!name)
         return cli_usage_error(&cli_cmd_user, "disable needs a user NAME");
-    status = cli_auth_open(&cli_cmd_user, db, &s);
+    status = cli_open_store("user", db, CLI_EXIT_OK, NULL, &s);
     if (status != CLI_EXIT_OK)
         return status;
     error = vt_user_disable(s, name, &err);
