@@ -84,12 +84,26 @@ half() {
     awk -v r="$1" 'BEGIN { printf "%d", r / 2 }'
 }
 # run NAME LOADGEN-ARGS...: one loadgen run, shown and kept in $tmp/NAME.
+# The server's CPU time so far (user + system), in clock ticks.
+server_ticks() {
+    # Fields after the parenthesised command name: utime and stime are 12 and 13.
+    sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }'
+}
+tck=$(getconf CLK_TCK)
+# run NAME LOADGEN-ARGS...: one loadgen run, shown and kept in $tmp/NAME,
+# with the server's CPU time per response (robust to the machine's load,
+# unlike the rates) and the load average at its start.
 run() {
     name=$1
     shift
-    echo "## $name"
+    echo "## $name (load average $(cut -d' ' -f1 /proc/loadavg))"
+    t0=$(server_ticks)
     "$lg" "$@" "$url" >"$tmp/$name" || { cat "$tmp/$name"; exit 1; }
+    t1=$(server_ticks)
     sed 's/^/  /' "$tmp/$name" | grep -v '^  RESULT'
+    awk -v a="$t0" -v b="$t1" -v hz="$tck" -v n="$(field "done" "$tmp/$name")" 'BEGIN {
+        printf "%.0f\n", (n > 0) ? (b - a) * 1e6 / hz / n : 0 }' >"$tmp/$name.cpu"
+    echo "  server CPU $(cat "$tmp/$name.cpu") us a response"
 }
 
 token=$("$bin" token create --db "$tmp/db" --role admin --name bench 2>"$tmp/token.err") || token=
@@ -308,6 +322,16 @@ row "$read_label" "${read_max:-}" 10000 at-least /s
 row "read p99 at ${read_rate:-?}/s (p50 ${read_p50:-?} ms)" "${read_p99:-}" 20 under ms
 row "idle RSS after start-up" "$rss_start" 30 under MiB
 row "idle RSS after the load" "$rss_after" 30 under MiB
+# Server CPU per request, and what two cores would serve if the server had
+# them alone (the load generator's own CPU is not counted).
+cpu_row() {
+    [ -s "$tmp/$2.cpu" ] || return 0
+    awk -v what="$1" -v us="$(cat "$tmp/$2.cpu")" -v cores="$(nproc)" 'BEGIN {
+        printf "%-44s %12s %14s %8s  %s\n", what, us " us", "", "",
+            sprintf("for information: %d cores / CPU = %.0f/s", cores, (us > 0) ? cores * 1e6 / us : 0) }'
+}
+cpu_row "(server CPU per durable intake, ${intake_conns} conns)" "intake-max-$intake_conns"
+cpu_row "(server CPU per case read)" read-max
 awk -v r="$wide_rps" -v n="$(wc -l <"$tmp/report-ids")" 'BEGIN {
     printf "%-44s %12s %14s %8s  %s\n", "(staff reads over all " n " reports)", r " /s", "", "", "for information" }'
 [ "${intake_unsent:-0}" = 0 ] && [ "${read_unsent:-0}" = 0 ] ||
