@@ -19,6 +19,8 @@
 
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "clock.h"
 #include "common.h"
 #include "store.h"
@@ -89,6 +91,16 @@ typedef struct vt_ledger_entry {
 VT_EXTERN int vt_ledger_list(vt_store *s, int64_t after_seq, long limit,
                              int (*each)(void *ctx, const vt_ledger_entry *e), void *ctx,
                              vt_error *err);
+
+/**
+ * Entry `e` as a new JSON object into *out (the caller frees it with
+ * cJSON_Delete): seq, at_ms, received_at (RFC 3339 UTC), kind, channel,
+ * actor, subject, content_sha256, detail (the stored object, parsed; its
+ * text if it does not parse), prev_hash, entry_hash. The one shape of an
+ * entry shown by `vulntrack ledger list --json` and GET /api/v1/ledger.
+ * Returns 0 or VT_ENOMEM (*out NULL).
+ */
+VT_EXTERN int vt_ledger_entry_json(const vt_ledger_entry *e, cJSON **out);
 
 /** The seq of the newest entry into *last_seq (0 when the ledger is empty). Returns 0 or VT_EIO. */
 VT_EXTERN int vt_ledger_height(vt_store *s, int64_t *last_seq, vt_error *err);

@@ -468,33 +468,9 @@ static int list_text(void *ctx, const vt_ledger_entry *e)
 static int list_json(void *ctx, const vt_ledger_entry *e)
 {
     vt_buf *b = ctx;
-    char when[VT_TIME_TEXT_MAX];
-    cJSON *o = cJSON_CreateObject();
-    cJSON *detail = NULL;
-    int error = o ? 0 : VT_ENOMEM;
+    cJSON *o;
+    int error = vt_ledger_entry_json(e, &o);
 
-    if (error >= 0)
-        error = vt_json_add_num(o, "seq", (double)e->seq);
-    if (error >= 0)
-        error = vt_json_add_num(o, "at_ms", (double)e->at_ms);
-    if (error >= 0)
-        error = vt_json_add_str(o, "received_at", vt_time_format_utc(when, e->at_ms));
-    if (error >= 0)
-        error = vt_json_add_str(o, "kind", e->kind);
-    if (error >= 0)
-        error = vt_json_add_str(o, "channel", e->channel);
-    if (error >= 0)
-        error = vt_json_add_str(o, "actor", e->actor);
-    if (error >= 0)
-        error = vt_json_add_str(o, "subject", e->subject);
-    if (error >= 0)
-        error = vt_json_add_str(o, "content_sha256", e->content_sha256);
-    if (error >= 0 && vt_json_parse(&detail, e->detail, strlen(e->detail), NULL) >= 0)
-        error = vt_json_add_take(o, "detail", detail);
-    if (error >= 0)
-        error = vt_json_add_str(o, "prev_hash", e->prev_hash);
-    if (error >= 0)
-        error = vt_json_add_str(o, "entry_hash", e->entry_hash);
     vt_buf_clear(b);
     if (error >= 0)
         error = vt_json_print(b, o);

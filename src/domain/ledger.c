@@ -11,6 +11,7 @@
 
 #include "domain/ledger_internal.h"
 #include "vulntrack/alloc.h"
+#include "vulntrack/json.h"
 #include "vulntrack/store_ledger.h"
 
 /* A text field of an entry: present, bounded, UTF-8, no control characters
@@ -349,4 +350,48 @@ out:
     vt_free(cps.v);
     vt_free(cps.hash);
     return error;
+}
+
+int vt_ledger_entry_json(const vt_ledger_entry *e, cJSON **out)
+{
+    char when[VT_TIME_TEXT_MAX];
+    cJSON *o = cJSON_CreateObject();
+    cJSON *detail = NULL;
+    int error = o ? 0 : VT_ENOMEM;
+
+    if (error >= 0)
+        error = vt_json_add_num(o, "seq", (double)e->seq);
+    if (error >= 0)
+        error = vt_json_add_num(o, "at_ms", (double)e->at_ms);
+    if (error >= 0)
+        error = vt_json_add_str(o, "received_at", vt_time_format_utc(when, e->at_ms));
+    if (error >= 0)
+        error = vt_json_add_str(o, "kind", e->kind);
+    if (error >= 0)
+        error = vt_json_add_str(o, "channel", e->channel);
+    if (error >= 0)
+        error = vt_json_add_str(o, "actor", e->actor);
+    if (error >= 0)
+        error = vt_json_add_str(o, "subject", e->subject);
+    if (error >= 0)
+        error = vt_json_add_str(o, "content_sha256", e->content_sha256);
+    /* The stored detail is canonical JSON text, shown parsed; a row whose
+     * detail does not parse (edited behind the ledger) shows the text. */
+    if (error >= 0) {
+        error = vt_json_parse(&detail, e->detail, strlen(e->detail), NULL);
+        if (error >= 0)
+            error = vt_json_add_take(o, "detail", detail);
+        else if (error != VT_ENOMEM)
+            error = vt_json_add_str(o, "detail", e->detail);
+    }
+    if (error >= 0)
+        error = vt_json_add_str(o, "prev_hash", e->prev_hash);
+    if (error >= 0)
+        error = vt_json_add_str(o, "entry_hash", e->entry_hash);
+    if (error < 0) {
+        cJSON_Delete(o);
+        o = NULL;
+    }
+    *out = o;
+    return error < 0 ? VT_ENOMEM : 0;
 }

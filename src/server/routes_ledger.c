@@ -66,38 +66,11 @@ struct list_ctx {
 static int list_each(void *ctx, const vt_ledger_entry *e)
 {
     struct list_ctx *l = ctx;
-    char when[VT_TIME_TEXT_MAX];
-    cJSON *o = cJSON_CreateObject();
-    cJSON *detail = NULL;
-    int error = vt_json_add_take(l->arr, NULL, o);
+    cJSON *o;
+    int error = vt_ledger_entry_json(e, &o);
 
     if (error >= 0)
-        error = vt_json_add_num(o, "seq", (double)e->seq);
-    if (error >= 0)
-        error = vt_json_add_num(o, "at_ms", (double)e->at_ms);
-    if (error >= 0)
-        error = vt_json_add_str(o, "received_at", vt_time_format_utc(when, e->at_ms));
-    if (error >= 0)
-        error = vt_json_add_str(o, "kind", e->kind);
-    if (error >= 0)
-        error = vt_json_add_str(o, "channel", e->channel);
-    if (error >= 0)
-        error = vt_json_add_str(o, "actor", e->actor);
-    if (error >= 0)
-        error = vt_json_add_str(o, "subject", e->subject);
-    if (error >= 0)
-        error = vt_json_add_str(o, "content_sha256", e->content_sha256);
-    /* The stored detail is canonical JSON text; it is shown parsed. */
-    if (error >= 0) {
-        if (vt_json_parse(&detail, e->detail, strlen(e->detail), NULL) >= 0)
-            error = vt_json_add_take(o, "detail", detail);
-        else
-            error = vt_json_add_str(o, "detail", e->detail);
-    }
-    if (error >= 0)
-        error = vt_json_add_str(o, "prev_hash", e->prev_hash);
-    if (error >= 0)
-        error = vt_json_add_str(o, "entry_hash", e->entry_hash);
+        error = vt_json_add_take(l->arr, NULL, o);
     l->last = e->seq;
     return error;
 }
