@@ -15,19 +15,6 @@ static int64_t col_i64(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-
-    return t ? (const char *)t : "";
-}
-
-/* Bind 0 as NULL: the schema's "no organisation" / "never". */
-static int bind_opt_i64(sqlite3_stmt *st, int i, int64_t v)
-{
-    return v ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
-}
-
 /* SQLite's extended code of the last failure on `s`. */
 static int last_ext_code(vt_store *s)
 {
@@ -42,13 +29,13 @@ static int last_ext_code(vt_store *s)
 static void org_row(sqlite3_stmt *st, vt_store_org_row *r)
 {
     r->id = sqlite3_column_int64(st, 0);
-    r->slug = col_text(st, 1);
-    r->name = col_text(st, 2);
-    r->kind = col_text(st, 3);
-    r->country = col_text(st, 4);
-    r->time_zone = col_text(st, 5);
-    r->profiles = col_text(st, 6);
-    r->flags = col_text(st, 7);
+    r->slug = vt__store_col_text_or_empty(st, 1);
+    r->name = vt__store_col_text_or_empty(st, 2);
+    r->kind = vt__store_col_text_or_empty(st, 3);
+    r->country = vt__store_col_text_or_empty(st, 4);
+    r->time_zone = vt__store_col_text_or_empty(st, 5);
+    r->profiles = vt__store_col_text_or_empty(st, 6);
+    r->flags = vt__store_col_text_or_empty(st, 7);
     r->created_ms = sqlite3_column_int64(st, 8);
 }
 
@@ -142,7 +129,7 @@ int vt_store_org_each(vt_store *s, int64_t only_id,
 
     if (error < 0)
         return error;
-    bind_opt_i64(st, 1, only_id);
+    vt__store_bind_id(st, 1, only_id);
     return org_step_all(s, st, NULL, each, ctx, err);
 }
 
@@ -183,9 +170,9 @@ static void user_row(sqlite3_stmt *st, vt_store_user_row *r)
 {
     r->id = sqlite3_column_int64(st, 0);
     r->org_id = col_i64(st, 1);
-    r->name = col_text(st, 2);
-    r->role = col_text(st, 3);
-    r->password_hash = col_text(st, 4);
+    r->name = vt__store_col_text_or_empty(st, 2);
+    r->role = vt__store_col_text_or_empty(st, 3);
+    r->password_hash = vt__store_col_text_or_empty(st, 4);
     r->created_ms = sqlite3_column_int64(st, 5);
     r->disabled_ms = col_i64(st, 6);
 }
@@ -224,7 +211,7 @@ int vt_store_user_insert(vt_store *s, const vt_store_user_row *row, int64_t *id,
 
     if (error < 0)
         return error;
-    bind_opt_i64(st, 1, row->org_id);
+    vt__store_bind_id(st, 1, row->org_id);
     sqlite3_bind_text(st, 2, row->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, row->role, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, row->password_hash, -1, SQLITE_STATIC);
@@ -275,7 +262,7 @@ int vt_store_user_each(vt_store *s, int64_t org_id,
 
     if (error < 0)
         return error;
-    bind_opt_i64(st, 1, org_id);
+    vt__store_bind_id(st, 1, org_id);
     return user_step_all(s, st, NULL, each, ctx, err);
 }
 
@@ -340,9 +327,9 @@ static void token_row(sqlite3_stmt *st, vt_store_token_row *r)
     r->hash = sqlite3_column_blob(st, 1);
     if (sqlite3_column_bytes(st, 1) != 32)
         r->hash = NULL;
-    r->kind = col_text(st, 2);
-    r->name = col_text(st, 3);
-    r->role = col_text(st, 4);
+    r->kind = vt__store_col_text_or_empty(st, 2);
+    r->name = vt__store_col_text_or_empty(st, 3);
+    r->role = vt__store_col_text_or_empty(st, 4);
     r->org_id = col_i64(st, 5);
     r->user_id = col_i64(st, 6);
     r->created_ms = sqlite3_column_int64(st, 7);
@@ -393,10 +380,10 @@ int vt_store_token_insert(vt_store *s, const vt_store_token_row *row, int64_t *i
     sqlite3_bind_text(st, 2, row->kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, row->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, row->role, -1, SQLITE_STATIC);
-    bind_opt_i64(st, 5, row->org_id);
-    bind_opt_i64(st, 6, row->user_id);
+    vt__store_bind_id(st, 5, row->org_id);
+    vt__store_bind_id(st, 6, row->user_id);
     sqlite3_bind_int64(st, 7, row->created_ms);
-    bind_opt_i64(st, 8, row->expires_ms);
+    vt__store_bind_id(st, 8, row->expires_ms);
     if (sqlite3_step(st) != SQLITE_DONE) {
         /* A hash collision of 256-bit random tokens does not happen; a
          * UNIQUE failure here is a broken random source, not bad input. */
@@ -462,7 +449,7 @@ int vt_store_token_each(vt_store *s, const char *kind, int64_t org_id,
     if (error < 0)
         return error;
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    bind_opt_i64(st, 2, org_id);
+    vt__store_bind_id(st, 2, org_id);
     return token_step_all(s, st, NULL, each, ctx, err);
 }
 
@@ -514,7 +501,7 @@ int vt_store_report_by_tracking(vt_store *s, const uint8_t hash[32], bool *found
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        const char *id = col_text(st, 0);
+        const char *id = vt__store_col_text_or_empty(st, 0);
         size_t n = strlen(id);
 
         /* A cut id would name another report: refuse instead. */

@@ -56,46 +56,12 @@ static const char sql_report_link[] = "UPDATE reports SET case_id = ?2, status =
 static const char sql_reports_each[] =
     "SELECT id FROM reports WHERE case_id = ?1 ORDER BY received_ms, id";
 
-/* Bind a string that may be NULL; the text must outlive the step. */
-static int bind_str(sqlite3_stmt *st, int i, const char *v)
-{
-    if (!v)
-        return sqlite3_bind_null(st, i);
-    return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-}
-
-/* Bind an id where 0 means NULL. */
-static int bind_id(sqlite3_stmt *st, int i, int64_t v)
-{
-    if (!v)
-        return sqlite3_bind_null(st, i);
-    return sqlite3_bind_int64(st, i, v);
-}
-
-/* Column text, or NULL for SQL NULL. */
-static const char *col_str(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
-}
-
-/* Copy column `i` into a new string (NULL stays NULL). */
-static int col_dup(char **out, sqlite3_stmt *st, int i)
-{
-    const char *v = col_str(st, i);
-
-    *out = NULL;
-    if (!v)
-        return 0;
-    *out = vt_strdup(v);
-    return *out ? 0 : VT_ENOMEM;
-}
-
 /* Fill `c` from a row of the case SELECTs (borrowed strings). */
 static void case_from_row(vt_case *c, sqlite3_stmt *st, const char **title, const char **scope,
                           const char **doc)
 {
-    const char *ref = col_str(st, 1);
-    const char *state = col_str(st, 3);
+    const char *ref = vt__store_col_text(st, 1);
+    const char *state = vt__store_col_text(st, 3);
 
     memset(c, 0, sizeof(*c));
     c->id = sqlite3_column_int64(st, 0);
@@ -103,9 +69,9 @@ static void case_from_row(vt_case *c, sqlite3_stmt *st, const char **title, cons
     c->org_id = sqlite3_column_int64(st, 2);
     if (!state || !vt_case_state_parse(state, &c->state))
         c->state = VT_CASE_RECEIVED;
-    *title = col_str(st, 4);
-    *scope = col_str(st, 5);
-    *doc = col_str(st, 6);
+    *title = vt__store_col_text(st, 4);
+    *scope = vt__store_col_text(st, 5);
+    *doc = vt__store_col_text(st, 6);
     c->duplicate_of = sqlite3_column_int64(st, 7);
     c->created_ms = sqlite3_column_int64(st, 8);
     c->updated_ms = sqlite3_column_int64(st, 9);
@@ -166,7 +132,7 @@ int vt_store_case_next_ref(vt_store *w, int64_t year, char ref[VT_CASE_REF_MAX],
     sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        const char *r = col_str(st, 0);
+        const char *r = vt__store_col_text(st, 0);
         size_t n = r ? strlen(r) : 0;
 
         /* "VT-YYYY-" is 8 bytes; what follows is the sequence. */
@@ -192,13 +158,13 @@ int vt_store_case_insert(vt_store *w, vt_case *c, vt_error *err)
 
     if (error < 0)
         return error;
-    bind_str(st, 1, c->ref);
+    vt__store_bind_text(st, 1, c->ref);
     sqlite3_bind_int64(st, 2, c->org_id);
-    bind_str(st, 3, vt_case_state_name(c->state));
-    bind_str(st, 4, c->title);
-    bind_str(st, 5, c->scope);
-    bind_str(st, 6, c->doc);
-    bind_id(st, 7, c->duplicate_of);
+    vt__store_bind_text(st, 3, vt_case_state_name(c->state));
+    vt__store_bind_text(st, 4, c->title);
+    vt__store_bind_text(st, 5, c->scope);
+    vt__store_bind_text(st, 6, c->doc);
+    vt__store_bind_id(st, 7, c->duplicate_of);
     sqlite3_bind_int64(st, 8, c->created_ms);
     sqlite3_bind_int64(st, 9, c->updated_ms);
     sqlite3_bind_int64(st, 10, c->revision);
@@ -220,10 +186,10 @@ int vt_store_case_save(vt_store *w, const vt_case *c, int64_t old_revision, bool
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, c->id);
-    bind_str(st, 2, vt_case_state_name(c->state));
-    bind_str(st, 3, c->title);
-    bind_str(st, 4, c->doc);
-    bind_id(st, 5, c->duplicate_of);
+    vt__store_bind_text(st, 2, vt_case_state_name(c->state));
+    vt__store_bind_text(st, 3, c->title);
+    vt__store_bind_text(st, 4, c->doc);
+    vt__store_bind_id(st, 5, c->duplicate_of);
     sqlite3_bind_int64(st, 6, c->updated_ms);
     sqlite3_bind_int64(st, 7, c->revision);
     sqlite3_bind_int64(st, 8, old_revision);
@@ -244,17 +210,14 @@ int vt_store_case_transition_add(vt_store *w, const vt_case_transition_row *t, v
         return error;
     sqlite3_bind_int64(st, 1, t->case_id);
     sqlite3_bind_int64(st, 2, t->seq);
-    bind_str(st, 3, t->from_state);
-    bind_str(st, 4, t->to_state);
-    bind_str(st, 5, t->actor);
+    vt__store_bind_text(st, 3, t->from_state);
+    vt__store_bind_text(st, 4, t->to_state);
+    vt__store_bind_text(st, 5, t->actor);
     sqlite3_bind_int64(st, 6, t->at_ms);
-    bind_str(st, 7, t->reason);
-    bind_str(st, 8, t->note);
-    bind_id(st, 9, t->ledger_seq);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        error = vt__store_fail(w, err, "recording a transition");
-    sqlite3_reset(st);
-    return error;
+    vt__store_bind_text(st, 7, t->reason);
+    vt__store_bind_text(st, 8, t->note);
+    vt__store_bind_id(st, 9, t->ledger_seq);
+    return vt__store_step_done(w, st, err, "recording a transition");
 }
 
 /* Run a SELECT count(*) ... WHERE case_id = ?1. */
@@ -304,12 +267,12 @@ int vt_store_case_transitions_each(vt_store *s, int64_t case_id,
 
         t.case_id = case_id;
         t.seq = sqlite3_column_int64(st, 0);
-        t.from_state = col_str(st, 1);
-        t.to_state = col_str(st, 2);
-        t.actor = col_str(st, 3);
+        t.from_state = vt__store_col_text(st, 1);
+        t.to_state = vt__store_col_text(st, 2);
+        t.actor = vt__store_col_text(st, 3);
         t.at_ms = sqlite3_column_int64(st, 4);
-        t.reason = col_str(st, 5);
-        t.note = col_str(st, 6);
+        t.reason = vt__store_col_text(st, 5);
+        t.note = vt__store_col_text(st, 6);
         t.ledger_seq = sqlite3_column_int64(st, 7);
         error = each(ctx, &t);
     }
@@ -328,11 +291,11 @@ int vt_store_case_event_add(vt_store *w, const vt_case_event_row *e, bool *added
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, e->case_id);
-    bind_str(st, 2, e->event);
+    vt__store_bind_text(st, 2, e->event);
     sqlite3_bind_int64(st, 3, e->at_ms);
-    bind_str(st, 4, e->time_zone);
-    bind_str(st, 5, e->actor);
-    bind_str(st, 6, e->evidence);
+    vt__store_bind_text(st, 4, e->time_zone);
+    vt__store_bind_text(st, 5, e->actor);
+    vt__store_bind_text(st, 6, e->evidence);
     sqlite3_bind_int64(st, 7, e->recorded_ms);
     if (sqlite3_step(st) != SQLITE_DONE)
         error = vt__store_fail(w, err, "recording an event");
@@ -356,11 +319,11 @@ int vt_store_case_events_each(vt_store *s, int64_t case_id,
         vt_case_event_row e;
 
         e.case_id = case_id;
-        e.event = col_str(st, 0);
+        e.event = vt__store_col_text(st, 0);
         e.at_ms = sqlite3_column_int64(st, 1);
-        e.time_zone = col_str(st, 2);
-        e.actor = col_str(st, 3);
-        e.evidence = col_str(st, 4);
+        e.time_zone = vt__store_col_text(st, 2);
+        e.actor = vt__store_col_text(st, 3);
+        e.evidence = vt__store_col_text(st, 4);
         e.recorded_ms = sqlite3_column_int64(st, 5);
         error = each(ctx, &e);
     }
@@ -379,7 +342,7 @@ int vt_store_case_list(vt_store *s, const vt_case_filter *f,
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, f->org_id);
-    bind_str(st, 2, f->state);
+    vt__store_bind_text(st, 2, f->state);
     sqlite3_bind_int64(st, 3, f->after_id);
     sqlite3_bind_int64(st, 4, f->limit);
     while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -414,7 +377,7 @@ static int text_by_key(vt_store *s, const char *sql, const char *skey, int64_t i
         sqlite3_bind_int64(st, 1, ikey);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        const char *v = col_str(st, 0);
+        const char *v = vt__store_col_text(st, 0);
 
         snprintf(out, cap, "%s", v ? v : "");
     } else if (rc == SQLITE_DONE) {
@@ -470,9 +433,11 @@ int vt_store_case_report_get(vt_store *s, const char *id, vt_case_report *out, v
         out->org_id = sqlite3_column_int64(st, 0);
         out->received_ms = sqlite3_column_int64(st, 1);
         out->case_id = sqlite3_column_int64(st, 2);
-        error = col_dup(&out->title, st, 3);
-        if (error < 0)
-            vt_error_set(err, error, 0, "out of memory");
+        bool oom = false;
+
+        out->title = vt__store_col_dup(st, 3, &oom);
+        if (oom)
+            error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
     } else if (rc == SQLITE_DONE) {
         error = vt_error_set(err, VT_ENOTFOUND, 0, "no report '%s'", id);
     } else {
@@ -492,7 +457,7 @@ int vt_store_case_report_link(vt_store *w, const char *id, int64_t case_id, cons
         return error;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, case_id);
-    bind_str(st, 3, status);
+    vt__store_bind_text(st, 3, status);
     if (sqlite3_step(st) != SQLITE_DONE)
         error = vt__store_fail(w, err, "linking a report");
     else if (sqlite3_changes(vt__store_db(w)) == 0)
@@ -512,7 +477,7 @@ int vt_store_case_reports_each(vt_store *s, int64_t case_id,
         return error;
     sqlite3_bind_int64(st, 1, case_id);
     while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        error = each(ctx, col_str(st, 0));
+        error = each(ctx, vt__store_col_text(st, 0));
     if (!error && rc != SQLITE_DONE)
         error = vt__store_fail(s, err, "reading a case's reports");
     sqlite3_reset(st);

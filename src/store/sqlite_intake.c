@@ -47,27 +47,6 @@ static const char sql_org_by_slug[] = "SELECT id FROM orgs WHERE slug = ?1";
 static const char sql_org_first[] = "SELECT id FROM orgs ORDER BY id LIMIT 1";
 static const char sql_org_slug[] = "SELECT slug FROM orgs WHERE id = ?1";
 
-static void bind_opt_str(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static void bind_opt_id(sqlite3_stmt *st, int i, int64_t v)
-{
-    if (v > 0)
-        sqlite3_bind_int64(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static const char *col_str(sqlite3_stmt *st, int i)
-{
-    return (const char *)sqlite3_column_text(st, i);
-}
-
 int vt_store_report_insert(vt_store *w, const vt_store_report_row *r, vt_error *err)
 {
     sqlite3_stmt *st;
@@ -76,26 +55,23 @@ int vt_store_report_insert(vt_store *w, const vt_store_report_row *r, vt_error *
     if (error < 0)
         return error;
     sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
-    bind_opt_id(st, 2, r->org_id);
+    vt__store_bind_id(st, 2, r->org_id);
     sqlite3_bind_blob(st, 3, r->tracking_hash, 32, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, r->received_ms);
     sqlite3_bind_text(st, 5, r->channel, -1, SQLITE_STATIC);
-    bind_opt_str(st, 6, r->client_addr);
+    vt__store_bind_text(st, 6, r->client_addr);
     sqlite3_bind_text(st, 7, r->submitted_by, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, r->title, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 9, r->body, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 10, r->content_sha256, -1, SQLITE_STATIC);
-    bind_opt_str(st, 11, r->status);
-    bind_opt_id(st, 12, r->case_id);
+    vt__store_bind_text(st, 11, r->status);
+    vt__store_bind_id(st, 12, r->case_id);
     sqlite3_bind_int64(st, 13, r->ledger_seq);
     if (r->acknowledged_ms > 0)
         sqlite3_bind_int64(st, 14, r->acknowledged_ms);
     else
         sqlite3_bind_null(st, 14);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        error = vt__store_fail(w, err, "storing a report");
-    sqlite3_reset(st);
-    return error;
+    return vt__store_step_done(w, st, err, "storing a report");
 }
 
 int vt_store_report_finish(vt_store *w, const char *id, const char *body, int64_t ledger_seq,
@@ -129,7 +105,7 @@ int vt_store_report_max_id(vt_store *s, char *out, size_t cap, bool *found, vt_e
         return error;
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        const char *id = col_str(st, 0);
+        const char *id = vt__store_col_text(st, 0);
 
         if (id && cap) {
             size_t n = strlen(id);
@@ -150,18 +126,18 @@ int vt_store_report_max_id(vt_store *s, char *out, size_t cap, bool *found, vt_e
 static void report_row_read(sqlite3_stmt *st, vt_store_report_row *r)
 {
     memset(r, 0, sizeof(*r));
-    r->id = col_str(st, 0);
+    r->id = vt__store_col_text(st, 0);
     r->org_id = sqlite3_column_int64(st, 1);
     r->received_ms = sqlite3_column_int64(st, 2);
-    r->channel = col_str(st, 3);
-    r->client_addr = col_str(st, 4);
-    r->submitted_by = col_str(st, 5);
-    r->title = col_str(st, 6);
-    r->body = col_str(st, 7);
-    r->content_sha256 = col_str(st, 8);
-    r->status = col_str(st, 9);
+    r->channel = vt__store_col_text(st, 3);
+    r->client_addr = vt__store_col_text(st, 4);
+    r->submitted_by = vt__store_col_text(st, 5);
+    r->title = vt__store_col_text(st, 6);
+    r->body = vt__store_col_text(st, 7);
+    r->content_sha256 = vt__store_col_text(st, 8);
+    r->status = vt__store_col_text(st, 9);
     r->case_id = sqlite3_column_int64(st, 10);
-    r->case_ref = col_str(st, 11);
+    r->case_ref = vt__store_col_text(st, 11);
     r->ledger_seq = sqlite3_column_int64(st, 12);
     r->acknowledged_ms = sqlite3_column_int64(st, 13);
 }
@@ -201,8 +177,8 @@ int vt_store_report_each(vt_store *s, int64_t org_id, const char *status, const 
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, org_id > 0 ? org_id : 0);
-    bind_opt_str(st, 2, status);
-    bind_opt_str(st, 3, before_id);
+    vt__store_bind_text(st, 2, status);
+    vt__store_bind_text(st, 3, before_id);
     sqlite3_bind_int64(st, 4, limit > 0 ? limit : -1);
     while (!error && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         vt_store_report_row r;
@@ -247,10 +223,7 @@ int vt_store_message_set_seq(vt_store *w, int64_t id, int64_t ledger_seq, vt_err
         return error;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, ledger_seq);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        error = vt__store_fail(w, err, "storing a message");
-    sqlite3_reset(st);
-    return error;
+    return vt__store_step_done(w, st, err, "storing a message");
 }
 
 int vt_store_message_each(vt_store *s, const char *report_id,
@@ -267,11 +240,11 @@ int vt_store_message_each(vt_store *s, const char *report_id,
         vt_store_message_row m;
 
         m.id = sqlite3_column_int64(st, 0);
-        m.report_id = col_str(st, 1);
+        m.report_id = vt__store_col_text(st, 1);
         m.received_ms = sqlite3_column_int64(st, 2);
-        m.author = col_str(st, 3);
-        m.body = col_str(st, 4);
-        m.content_sha256 = col_str(st, 5);
+        m.author = vt__store_col_text(st, 3);
+        m.body = vt__store_col_text(st, 4);
+        m.content_sha256 = vt__store_col_text(st, 5);
         m.ledger_seq = sqlite3_column_int64(st, 6);
         error = each(ctx, &m);
     }
@@ -290,7 +263,7 @@ int vt_store_attachment_insert(vt_store *w, const vt_store_attachment_row *a, in
     if (error < 0)
         return error;
     sqlite3_bind_text(st, 1, a->report_id, -1, SQLITE_STATIC);
-    bind_opt_id(st, 2, a->message_id);
+    vt__store_bind_id(st, 2, a->message_id);
     sqlite3_bind_text(st, 3, a->filename, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, a->media_type, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, a->classification, -1, SQLITE_STATIC);
@@ -309,13 +282,13 @@ static void attachment_row_read(sqlite3_stmt *st, vt_store_attachment_row *a, bo
 {
     memset(a, 0, sizeof(*a));
     a->id = sqlite3_column_int64(st, 0);
-    a->report_id = col_str(st, 1);
+    a->report_id = vt__store_col_text(st, 1);
     a->message_id = sqlite3_column_int64(st, 2);
-    a->filename = col_str(st, 3);
-    a->media_type = col_str(st, 4);
-    a->classification = col_str(st, 5);
+    a->filename = vt__store_col_text(st, 3);
+    a->media_type = vt__store_col_text(st, 4);
+    a->classification = vt__store_col_text(st, 5);
     a->size = sqlite3_column_int64(st, 6);
-    a->sha256 = col_str(st, 7);
+    a->sha256 = vt__store_col_text(st, 7);
     if (content) {
         a->content = sqlite3_column_blob(st, 8);
         /* The blob's own length wins over the size column. */
@@ -421,7 +394,7 @@ int vt_store_org_slug(vt_store *s, int64_t id, char *out, size_t cap, vt_error *
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        const char *slug = col_str(st, 0);
+        const char *slug = vt__store_col_text(st, 0);
         size_t n = slug ? strlen(slug) : 0;
 
         if (cap) {

@@ -12,27 +12,6 @@
 #include "vulntrack/alloc.h"
 #include "vulntrack/store_ledger.h"
 
-/* Text of column `i`, or "" for NULL (every ledger column is NOT NULL,
- * but a hand-edited database may say otherwise; verification then fails
- * on the hash instead of crashing here). */
-static const char *ledger_col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-
-    return t ? (const char *)t : "";
-}
-
-/* Step a statement that returns no row. */
-static int ledger_step_done(vt_store *s, sqlite3_stmt *st, vt_error *err, const char *what)
-{
-    int rc = sqlite3_step(st);
-
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return vt__store_fail(s, err, what);
-    return 0;
-}
-
 static int ledger_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
     return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : VT_ENOMEM;
@@ -52,7 +31,7 @@ int vt_store_ledger_last(vt_store *s, bool *found, int64_t *seq, char hash[65], 
         return error;
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        const char *h = ledger_col_text(st, 1);
+        const char *h = vt__store_col_text_or_empty(st, 1);
         size_t n = strlen(h);
 
         *found = true;
@@ -132,7 +111,7 @@ int vt_store_ledger_insert(vt_store *w, const vt_ledger_entry *e, vt_error *err)
         sqlite3_reset(st);
         return vt_error_set(err, VT_ENOMEM, 0, "out of memory binding a ledger entry");
     }
-    return ledger_step_done(w, st, err, "appending to the ledger");
+    return vt__store_step_done(w, st, err, "appending to the ledger");
 }
 
 int vt_store_ledger_each(vt_store *s, int64_t after_seq, long limit,
@@ -155,14 +134,14 @@ int vt_store_ledger_each(vt_store *s, int64_t after_seq, long limit,
 
         e.seq = sqlite3_column_int64(st, 0);
         e.at_ms = sqlite3_column_int64(st, 1);
-        e.kind = ledger_col_text(st, 2);
-        e.channel = ledger_col_text(st, 3);
-        e.actor = ledger_col_text(st, 4);
-        e.subject = ledger_col_text(st, 5);
-        e.content_sha256 = ledger_col_text(st, 6);
-        e.detail = ledger_col_text(st, 7);
-        e.prev_hash = ledger_col_text(st, 8);
-        e.entry_hash = ledger_col_text(st, 9);
+        e.kind = vt__store_col_text_or_empty(st, 2);
+        e.channel = vt__store_col_text_or_empty(st, 3);
+        e.actor = vt__store_col_text_or_empty(st, 4);
+        e.subject = vt__store_col_text_or_empty(st, 5);
+        e.content_sha256 = vt__store_col_text_or_empty(st, 6);
+        e.detail = vt__store_col_text_or_empty(st, 7);
+        e.prev_hash = vt__store_col_text_or_empty(st, 8);
+        e.entry_hash = vt__store_col_text_or_empty(st, 9);
         error = each(ctx, &e);
         if (error < 0)
             break;
@@ -185,7 +164,7 @@ int vt_store_ledger_delete(vt_store *w, int64_t first_seq, int64_t last_seq, int
         return error;
     sqlite3_bind_int64(st, 1, first_seq);
     sqlite3_bind_int64(st, 2, last_seq);
-    error = ledger_step_done(w, st, err, "purging ledger entries");
+    error = vt__store_step_done(w, st, err, "purging ledger entries");
     if (error >= 0)
         *deleted = sqlite3_changes64(vt__store_db(w));
     return error;
@@ -253,7 +232,7 @@ int vt_store_ledger_checkpoint_insert(vt_store *w, const vt_ledger_checkpoint_ro
         sqlite3_reset(st);
         return vt_error_set(err, VT_ENOMEM, 0, "out of memory binding a checkpoint");
     }
-    return ledger_step_done(w, st, err, "recording a ledger checkpoint");
+    return vt__store_step_done(w, st, err, "recording a ledger checkpoint");
 }
 
 int vt_store_ledger_checkpoint_each(vt_store *s, int64_t after_seq,
@@ -273,10 +252,10 @@ int vt_store_ledger_checkpoint_each(vt_store *s, int64_t after_seq,
         vt_ledger_checkpoint_row c;
 
         c.seq = sqlite3_column_int64(st, 0);
-        c.entry_hash = ledger_col_text(st, 1);
+        c.entry_hash = vt__store_col_text_or_empty(st, 1);
         c.signed_ms = sqlite3_column_int64(st, 2);
-        c.public_key = ledger_col_text(st, 3);
-        c.signature = ledger_col_text(st, 4);
+        c.public_key = vt__store_col_text_or_empty(st, 3);
+        c.signature = vt__store_col_text_or_empty(st, 4);
         error = each(ctx, &c);
         if (error < 0)
             break;
@@ -296,7 +275,7 @@ int vt_store_ledger_checkpoint_delete_below(vt_store *w, int64_t below, vt_error
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, below);
-    return ledger_step_done(w, st, err, "purging ledger checkpoints");
+    return vt__store_step_done(w, st, err, "purging ledger checkpoints");
 }
 
 int vt_store_ledger_purge_insert(vt_store *w, const vt_store_ledger_purge *p, int64_t *id,
@@ -317,7 +296,7 @@ int vt_store_ledger_purge_insert(vt_store *w, const vt_store_ledger_purge *p, in
         sqlite3_reset(st);
         return vt_error_set(err, VT_ENOMEM, 0, "out of memory binding a purge record");
     }
-    error = ledger_step_done(w, st, err, "recording a ledger purge");
+    error = vt__store_step_done(w, st, err, "recording a ledger purge");
     if (error >= 0 && id)
         *id = sqlite3_last_insert_rowid(vt__store_db(w));
     return error;
@@ -342,7 +321,7 @@ int vt_store_ledger_purge_each(vt_store *s, int (*each)(void *ctx, const vt_stor
         p.first_seq = sqlite3_column_int64(st, 2);
         p.last_seq = sqlite3_column_int64(st, 3);
         p.count = sqlite3_column_int64(st, 4);
-        p.anchor_hash = ledger_col_text(st, 5);
+        p.anchor_hash = vt__store_col_text_or_empty(st, 5);
         error = each(ctx, &p);
         if (error < 0)
             break;
@@ -366,7 +345,7 @@ int vt_store_ledger_setting_put(vt_store *w, const char *key, const char *value,
         sqlite3_reset(st);
         return vt_error_set(err, VT_ENOMEM, 0, "out of memory binding a setting");
     }
-    return ledger_step_done(w, st, err, "writing a setting");
+    return vt__store_step_done(w, st, err, "writing a setting");
 }
 
 int vt_store_ledger_setting_get(vt_store *s, const char *key, char **value, vt_error *err)
@@ -385,7 +364,7 @@ int vt_store_ledger_setting_get(vt_store *s, const char *key, char **value, vt_e
     }
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *value = vt_strdup(ledger_col_text(st, 0));
+        *value = vt_strdup(vt__store_col_text_or_empty(st, 0));
         if (!*value)
             error = vt_error_set(err, VT_ENOMEM, 0, "out of memory reading a setting");
     } else if (rc != SQLITE_DONE) {

@@ -42,19 +42,6 @@ static const char sql_query[] =
     "AND (?6 IS NULL OR o.profile = ?6) "
     "ORDER BY o.due_ms IS NULL, o.due_ms, o.id LIMIT ?7";
 
-static char *col_dup(sqlite3_stmt *st, int i, bool *oom)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    char *s;
-
-    if (!t)
-        return NULL;
-    s = vt_strdup((const char *)t);
-    if (!s)
-        *oom = true;
-    return s;
-}
-
 static void col_copy(char *dst, size_t n, sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -107,16 +94,16 @@ int vt_store_obl_case(vt_store *s, int64_t case_id, vt_obl_case *out, vt_error *
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         out->case_id = sqlite3_column_int64(st, 0);
-        out->ref = col_dup(st, 1, &oom);
-        out->scope = col_dup(st, 2, &oom);
-        out->doc = col_dup(st, 3, &oom);
+        out->ref = vt__store_col_dup(st, 1, &oom);
+        out->scope = vt__store_col_dup(st, 2, &oom);
+        out->doc = vt__store_col_dup(st, 3, &oom);
         out->org_id = sqlite3_column_int64(st, 4);
-        out->org_slug = col_dup(st, 5, &oom);
-        out->org_kind = col_dup(st, 6, &oom);
-        out->time_zone = col_dup(st, 7, &oom);
-        out->profiles = col_dup(st, 8, &oom);
-        out->flags = col_dup(st, 9, &oom);
-        out->state = col_dup(st, 10, &oom);
+        out->org_slug = vt__store_col_dup(st, 5, &oom);
+        out->org_kind = vt__store_col_dup(st, 6, &oom);
+        out->time_zone = vt__store_col_dup(st, 7, &oom);
+        out->profiles = vt__store_col_dup(st, 8, &oom);
+        out->flags = vt__store_col_dup(st, 9, &oom);
+        out->state = vt__store_col_dup(st, 10, &oom);
         if (oom)
             error = vt_error_set(err, VT_ENOMEM, 0, "out of memory reading a case");
     } else if (rc == SQLITE_DONE) {
@@ -204,8 +191,8 @@ static bool row_from(vt_obl_row *r, sqlite3_stmt *st)
     r->has_legal_latest = col_i64(st, 7, &r->legal_latest_ms);
     col_copy(r->state, sizeof(r->state), st, 8);
     r->has_met = col_i64(st, 9, &r->met_ms);
-    r->evidence = col_dup(st, 10, &oom);
-    r->waived_reason = col_dup(st, 11, &oom);
+    r->evidence = vt__store_col_dup(st, 10, &oom);
+    r->waived_reason = vt__store_col_dup(st, 11, &oom);
     r->updated_ms = sqlite3_column_int64(st, 12);
     if (oom)
         vt_obl_row_dispose(r);
@@ -268,14 +255,6 @@ static void bind_opt(sqlite3_stmt *st, int i, bool has, int64_t v)
         sqlite3_bind_null(st, i);
 }
 
-static void bind_text_opt(sqlite3_stmt *st, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 int vt_store_obl_put(vt_store *w, vt_obl_row *r, vt_error *err)
 {
     sqlite3_stmt *st;
@@ -292,8 +271,8 @@ int vt_store_obl_put(vt_store *w, vt_obl_row *r, vt_error *err)
     bind_opt(st, 7, r->has_legal_latest, r->legal_latest_ms);
     sqlite3_bind_text(st, 8, r->state, -1, SQLITE_TRANSIENT);
     bind_opt(st, 9, r->has_met, r->met_ms);
-    bind_text_opt(st, 10, r->evidence);
-    bind_text_opt(st, 11, r->waived_reason);
+    vt__store_bind_text(st, 10, r->evidence);
+    vt__store_bind_text(st, 11, r->waived_reason);
     sqlite3_bind_int64(st, 12, r->updated_ms);
     if (r->id)
         sqlite3_bind_int64(st, 13, r->id);
@@ -336,12 +315,12 @@ int vt_store_obl_query(vt_store *s, const vt_obl_query *q,
 
     if (error < 0)
         return error;
-    bind_text_opt(st, 1, q->state1);
-    bind_text_opt(st, 2, q->state2 ? q->state2 : q->state1);
+    vt__store_bind_text(st, 1, q->state1);
+    vt__store_bind_text(st, 2, q->state2 ? q->state2 : q->state1);
     sqlite3_bind_int64(st, 3, q->due_before);
     sqlite3_bind_int64(st, 4, q->org_id);
     sqlite3_bind_int64(st, 5, q->case_id);
-    bind_text_opt(st, 6, q->profile);
+    vt__store_bind_text(st, 6, q->profile);
     sqlite3_bind_int64(st, 7, q->limit > 0 ? q->limit : 100);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (!row_from(&row, st)) {

@@ -33,26 +33,6 @@ void vt_product_version_dispose(vt_product_version *v)
     memset(v, 0, sizeof(*v));
 }
 
-/* A copy of text column `col`, NULL for SQL NULL; *oom set when out of memory. */
-static char *column_dup(sqlite3_stmt *st, int col, bool *oom)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    char *copy;
-
-    if (!t)
-        return NULL;
-    copy = vt_strndup((const char *)t, (size_t)sqlite3_column_bytes(st, col));
-    if (!copy)
-        *oom = true;
-    return copy;
-}
-
-/* Bind text that is always a NUL-terminated string (copied by SQLite). */
-static int bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-    return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Products */
 
@@ -80,10 +60,10 @@ static int product_from_row(sqlite3_stmt *st, vt_product *p, vt_error *err)
 
     p->id = sqlite3_column_int64(st, 0);
     p->org_id = sqlite3_column_int64(st, 1);
-    p->name = column_dup(st, 2, &oom);
-    p->model = column_dup(st, 3, &oom);
-    p->type = column_dup(st, 4, &oom);
-    p->support_status = column_dup(st, 5, &oom);
+    p->name = vt__store_col_dup(st, 2, &oom);
+    p->model = vt__store_col_dup(st, 3, &oom);
+    p->type = vt__store_col_dup(st, 4, &oom);
+    p->support_status = vt__store_col_dup(st, 5, &oom);
     p->created_ms = sqlite3_column_int64(st, 6);
     if (oom) {
         vt_product_dispose(p);
@@ -111,10 +91,10 @@ int vt_store_product_insert(vt_store *s, vt_product *p, vt_error *err)
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, p->org_id);
-    bind_text(st, 2, p->name);
-    bind_text(st, 3, p->model ? p->model : "");
-    bind_text(st, 4, p->type);
-    bind_text(st, 5, p->support_status ? p->support_status : "supported");
+    vt__store_bind_text(st, 2, p->name);
+    vt__store_bind_text(st, 3, p->model ? p->model : "");
+    vt__store_bind_text(st, 4, p->type);
+    vt__store_bind_text(st, 5, p->support_status ? p->support_status : "supported");
     sqlite3_bind_int64(st, 6, p->created_ms);
     if (sqlite3_step(st) != SQLITE_DONE) {
         error = product_write_fail(s, err, p);
@@ -135,10 +115,10 @@ int vt_store_product_update(vt_store *s, const vt_product *p, vt_error *err)
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, p->id);
-    bind_text(st, 2, p->name);
-    bind_text(st, 3, p->model ? p->model : "");
-    bind_text(st, 4, p->type);
-    bind_text(st, 5, p->support_status);
+    vt__store_bind_text(st, 2, p->name);
+    vt__store_bind_text(st, 3, p->model ? p->model : "");
+    vt__store_bind_text(st, 4, p->type);
+    vt__store_bind_text(st, 5, p->support_status);
     if (sqlite3_step(st) != SQLITE_DONE) {
         error = product_write_fail(s, err, p);
         sqlite3_reset(st);
@@ -182,8 +162,8 @@ int vt_store_product_find(vt_store *s, int64_t org_id, const char *name, const c
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, org_id);
-    bind_text(st, 2, name);
-    bind_text(st, 3, model ? model : "");
+    vt__store_bind_text(st, 2, name);
+    vt__store_bind_text(st, 3, model ? model : "");
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(st, 0);
@@ -244,10 +224,10 @@ static int version_from_row(sqlite3_stmt *st, vt_product_version *v, vt_error *e
     bool oom = false;
 
     v->product_id = sqlite3_column_int64(st, 0);
-    v->version = column_dup(st, 1, &oom);
-    v->support_status = column_dup(st, 2, &oom);
-    v->sbom_format = column_dup(st, 3, &oom);
-    v->sbom_sha256 = column_dup(st, 4, &oom);
+    v->version = vt__store_col_dup(st, 1, &oom);
+    v->support_status = vt__store_col_dup(st, 2, &oom);
+    v->sbom_format = vt__store_col_dup(st, 3, &oom);
+    v->sbom_sha256 = vt__store_col_dup(st, 4, &oom);
     v->components = (long)sqlite3_column_int64(st, 5);
     v->imported_ms = sqlite3_column_int64(st, 6);
     if (oom) {
@@ -273,7 +253,7 @@ int vt_store_product_version_get(vt_store *s, int64_t product_id, const char *ve
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, product_id);
-    bind_text(st, 2, version);
+    vt__store_bind_text(st, 2, version);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         error = version_from_row(st, out, err);
@@ -337,8 +317,8 @@ int vt_store_product_version_upsert(vt_store *s, int64_t product_id, const char 
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, product_id);
-    bind_text(st, 2, version);
-    bind_text(st, 3, support_status ? support_status : "supported");
+    vt__store_bind_text(st, 2, version);
+    vt__store_bind_text(st, 3, support_status ? support_status : "supported");
     if (sqlite3_step(st) != SQLITE_DONE) {
         error = vt__store_fail(s, err, "adding a product version");
         sqlite3_reset(st);
@@ -354,12 +334,9 @@ int vt_store_product_version_upsert(vt_store *s, int64_t product_id, const char 
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, product_id);
-    bind_text(st, 2, version);
-    bind_text(st, 3, support_status);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        error = vt__store_fail(s, err, "updating a product version");
-    sqlite3_reset(st);
-    return error;
+    vt__store_bind_text(st, 2, version);
+    vt__store_bind_text(st, 3, support_status);
+    return vt__store_step_done(s, st, err, "updating a product version");
 }
 
 int vt_store_product_version_set_sbom(vt_store *s, int64_t product_id, const char *version,
@@ -376,10 +353,10 @@ int vt_store_product_version_set_sbom(vt_store *s, int64_t product_id, const cha
     if (error < 0)
         return error;
     sqlite3_bind_int64(st, 1, product_id);
-    bind_text(st, 2, version);
-    bind_text(st, 3, format);
+    vt__store_bind_text(st, 2, version);
+    vt__store_bind_text(st, 3, format);
     sqlite3_bind_text(st, 4, sbom, (int)len, SQLITE_TRANSIENT);
-    bind_text(st, 5, sha256);
+    vt__store_bind_text(st, 5, sha256);
     sqlite3_bind_int64(st, 6, components);
     sqlite3_bind_int64(st, 7, imported_ms);
     if (sqlite3_step(st) != SQLITE_DONE) {
@@ -428,8 +405,8 @@ int vt_store_product_case_for_finding(vt_store *s, int64_t org_id, int64_t produ
         return error;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int64(st, 2, product_id);
-    bind_text(st, 3, version);
-    bind_text(st, 4, advisory_id);
+    vt__store_bind_text(st, 3, version);
+    vt__store_bind_text(st, 4, advisory_id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         const unsigned char *t = sqlite3_column_text(st, 0);
@@ -460,7 +437,7 @@ int vt_store_product_cases_of_version(
         return error;
     sqlite3_bind_int64(st, 1, org_id);
     sqlite3_bind_int64(st, 2, product_id);
-    bind_text(st, 3, version);
+    vt__store_bind_text(st, 3, version);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const unsigned char *id = sqlite3_column_text(st, 0);
         const unsigned char *ref = sqlite3_column_text(st, 1);
