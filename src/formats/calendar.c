@@ -10,32 +10,18 @@
 #include "vulntrack/calendar.h"
 
 #include <stdlib.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "data_dir.h"
-#include "json_strict.h"
 #include "vulntrack/alloc.h"
 #include "vulntrack/clock.h"
 #include "vulntrack/tz.h"
 
 #define CAL_MAX_DAYS 20000  /* listed dates per file */
 #define CAL_ID_MAX 32
-
-/* snprintf into a JSON pointer buffer; a pointer longer than the buffer is
- * cut (it only labels an error message). */
-static void pfmt(char *buf, size_t n, const char *fmt, ...) VT_PRINTF(3, 4);
-static void pfmt(char *buf, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(buf, n, fmt, ap);
-    va_end(ap);
-}
 
 struct vt_calendar {
     char id[CAL_ID_MAX];
@@ -161,7 +147,7 @@ static int read_days(vt_calendar *c, const cJSON *arr, const char *key, const ch
     if (!arr)
         return 0;
     if (!cJSON_IsArray(arr)) {
-        pfmt(ptr, sizeof(ptr), "/%s", key);
+        vt__data_pointer(ptr, sizeof(ptr), "/%s", key);
         return vt__data_fail(err, file, ptr, "must be an array");
     }
     cJSON_ArrayForEach(item, arr)
@@ -172,7 +158,7 @@ static int read_days(vt_calendar *c, const cJSON *arr, const char *key, const ch
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(item, "name");
         const cJSON *member;
 
-        pfmt(ptr, sizeof(ptr), "/%s/%zu", key, idx);
+        vt__data_pointer(ptr, sizeof(ptr), "/%s/%zu", key, idx);
         if (!cJSON_IsObject(item)) {
             error = vt__data_fail(err, file, ptr, "must be an object");
             goto out;
@@ -181,30 +167,30 @@ static int read_days(vt_calendar *c, const cJSON *arr, const char *key, const ch
         {
             if (strcmp(member->string, "date") && strcmp(member->string, "from") &&
                 strcmp(member->string, "to") && strcmp(member->string, "name")) {
-                pfmt(ptr, sizeof(ptr), "/%s/%zu/%s", key, idx, member->string);
+                vt__data_pointer(ptr, sizeof(ptr), "/%s/%zu/%s", key, idx, member->string);
                 error = vt__data_fail(err, file, ptr, "unknown key");
                 goto out;
             }
         }
         if (!cJSON_IsString(name) || !name->valuestring[0]) {
-            pfmt(ptr, sizeof(ptr), "/%s/%zu/name", key, idx);
+            vt__data_pointer(ptr, sizeof(ptr), "/%s/%zu/name", key, idx);
             error = vt__data_fail(err, file, ptr, "a non-empty name is required");
             goto out;
         }
         if (date && !f && !t) {
-            pfmt(ptr, sizeof(ptr), "/%s/%zu/date", key, idx);
+            vt__data_pointer(ptr, sizeof(ptr), "/%s/%zu/date", key, idx);
             if (!cJSON_IsString(date) || !vt_date_parse_day(date->valuestring, &from)) {
                 error = vt__data_fail(err, file, ptr, "not a date (YYYY-MM-DD)");
                 goto out;
             }
             to = from;
         } else if (!date && f && t) {
-            pfmt(ptr, sizeof(ptr), "/%s/%zu/from", key, idx);
+            vt__data_pointer(ptr, sizeof(ptr), "/%s/%zu/from", key, idx);
             if (!cJSON_IsString(f) || !vt_date_parse_day(f->valuestring, &from)) {
                 error = vt__data_fail(err, file, ptr, "not a date (YYYY-MM-DD)");
                 goto out;
             }
-            pfmt(ptr, sizeof(ptr), "/%s/%zu/to", key, idx);
+            vt__data_pointer(ptr, sizeof(ptr), "/%s/%zu/to", key, idx);
             if (!cJSON_IsString(t) || !vt_date_parse_day(t->valuestring, &to) || to < from ||
                 to - from > 366) {
                 error = vt__data_fail(err, file, ptr,
@@ -262,9 +248,8 @@ int vt_calendar_parse(vt_calendar **out, const char *text, size_t len, const cha
     static const char *const keys[] = {"calendar", "time_zone", "weekend", "holidays",
                                        "working_days", "source", "updated", "note"};
     cJSON *doc = NULL;
-    const cJSON *id, *zone, *weekend, *src, *member, *w;
+    const cJSON *id, *zone, *weekend, *src, *w;
     vt_calendar *c = NULL;
-    vt_error perr = VT_ERROR_INIT;
     char ptr[64];
     size_t i, idx;
     int error;
@@ -272,26 +257,16 @@ int vt_calendar_parse(vt_calendar **out, const char *text, size_t len, const cha
     *out = NULL;
     if (!file)
         file = "(calendar)";
-    error = vt__json_parse_document(&doc, text, len, &perr);
-    if (error < 0) {
-        error = vt_error_set(err, VT_EINVALID, perr.offset, "%s: %s", file, perr.msg);
+    error = vt__data_parse(&doc, text, len, file, err);
+    if (error < 0)
         goto out;
-    }
     if (!cJSON_IsObject(doc)) {
         error = vt__data_fail(err, file, "", "a calendar is a JSON object");
         goto out;
     }
-    cJSON_ArrayForEach(member, doc)
-    {
-        bool known = false;
-        for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-            known = known || strcmp(member->string, keys[i]) == 0;
-        if (!known) {
-            pfmt(ptr, sizeof(ptr), "/%.40s", member->string);
-            error = vt__data_fail(err, file, ptr, "unknown key");
-            goto out;
-        }
-    }
+    error = vt__data_check_keys(err, file, doc, "", keys, sizeof(keys) / sizeof(keys[0]));
+    if (error < 0)
+        goto out;
     c = vt_calloc(1, sizeof(*c));
     if (!c) {
         error = vt_error_set(err, VT_ENOMEM, 0, "%s: out of memory", file);
@@ -327,7 +302,7 @@ int vt_calendar_parse(vt_calendar **out, const char *text, size_t len, const cha
     idx = 0;
     cJSON_ArrayForEach(w, weekend)
     {
-        pfmt(ptr, sizeof(ptr), "/weekend/%zu", idx);
+        vt__data_pointer(ptr, sizeof(ptr), "/weekend/%zu", idx);
         if (!cJSON_IsNumber(w) || w->valuedouble < 0 || w->valuedouble > 6 ||
             w->valuedouble != (double)(int)w->valuedouble) {
             error = vt__data_fail(err, file, ptr, "a weekday is 0 (Sunday) .. 6 (Saturday)");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "json_strict.h"
 #include "vulntrack/alloc.h"
 #include "vulntrack/buf.h"
 
@@ -24,6 +25,47 @@ int vt__data_fail(vt_error *err, const char *file, const char *ptr, const char *
     va_end(ap);
     return vt_error_set_field(err, VT_EINVALID, ptr, "%s: %s: %s", file ? file : "(input)",
                              ptr && *ptr ? ptr : "/", what);
+}
+
+void vt__data_pointer(char *buf, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, n, fmt, ap);
+    va_end(ap);
+}
+
+int vt__data_parse(cJSON **out, const char *text, size_t len, const char *file, vt_error *err)
+{
+    vt_error perr = VT_ERROR_INIT;
+    int error = vt__json_parse_document(out, text, len, &perr);
+
+    if (error < 0)
+        return vt_error_set(err, VT_EINVALID, perr.offset, "%s: %s", file, perr.msg);
+    return 0;
+}
+
+int vt__data_check_keys(vt_error *err, const char *file, const cJSON *obj, const char *at,
+                        const char *const *keys, size_t nkeys)
+{
+    const cJSON *m;
+    char ptr[160];
+    size_t i;
+
+    if (!cJSON_IsObject(obj))
+        return vt__data_fail(err, file, at, "must be an object");
+    cJSON_ArrayForEach(m, obj)
+    {
+        bool known = false;
+        for (i = 0; i < nkeys; i++)
+            known = known || strcmp(m->string, keys[i]) == 0;
+        if (!known) {
+            vt__data_pointer(ptr, sizeof(ptr), "%s/%.40s", at, m->string);
+            return vt__data_fail(err, file, ptr, "unknown key");
+        }
+    }
+    return 0;
 }
 
 static int name_cmp(const void *a, const void *b)

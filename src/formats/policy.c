@@ -11,13 +11,11 @@
 #include "vulntrack/policy.h"
 
 #include <stdio.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "data_dir.h"
-#include "json_strict.h"
 #include "vulntrack/alloc.h"
 #include "vulntrack/calendar.h"
 #include "vulntrack/clock.h"
@@ -26,18 +24,6 @@
 
 #define POLICY_MAX_OBLIGATIONS 64
 #define POLICY_MAX_OUTCOMES 16
-
-/* snprintf into a JSON pointer buffer; a pointer longer than the buffer is
- * cut (it only labels an error message). */
-static void pfmt(char *buf, size_t n, const char *fmt, ...) VT_PRINTF(3, 4);
-static void pfmt(char *buf, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(buf, n, fmt, ap);
-    va_end(ap);
-}
 
 struct vt_policy_profile {
     cJSON *doc; /* owns every string below */
@@ -143,23 +129,7 @@ typedef struct pctx {
 static int check_keys(pctx *c, const cJSON *obj, const char *at, const char *const *keys,
                       size_t nkeys)
 {
-    const cJSON *m;
-    char ptr[160];
-    size_t i;
-
-    if (!cJSON_IsObject(obj))
-        return vt__data_fail(c->err, c->file, at, "must be an object");
-    cJSON_ArrayForEach(m, obj)
-    {
-        bool known = false;
-        for (i = 0; i < nkeys; i++)
-            known = known || strcmp(m->string, keys[i]) == 0;
-        if (!known) {
-            pfmt(ptr, sizeof(ptr), "%s/%.40s", at, m->string);
-            return vt__data_fail(c->err, c->file, ptr, "unknown key");
-        }
-    }
-    return 0;
+    return vt__data_check_keys(c->err, c->file, obj, at, keys, nkeys);
 }
 
 /* A required (or optional) non-empty string member. */
@@ -173,11 +143,11 @@ static int get_str(pctx *c, const cJSON *obj, const char *key, const char *at, b
     if (!v || cJSON_IsNull(v)) {
         if (!required)
             return 0;
-        pfmt(ptr, sizeof(ptr), "%s/%s", at, key);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/%s", at, key);
         return vt__data_fail(c->err, c->file, ptr, "is required");
     }
     if (!cJSON_IsString(v) || !v->valuestring[0]) {
-        pfmt(ptr, sizeof(ptr), "%s/%s", at, key);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/%s", at, key);
         return vt__data_fail(c->err, c->file, ptr, "must be a non-empty string");
     }
     *out = v->valuestring;
@@ -206,7 +176,7 @@ static int get_events(pctx *c, const cJSON *arr, const char *at, const char **ou
                              VT_POLICY_MAX_EVENTS);
     cJSON_ArrayForEach(v, arr)
     {
-        pfmt(ptr, sizeof(ptr), "%s/%zu", at, *n);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/%zu", at, *n);
         error = get_event(c, v, ptr, &out[*n]);
         if (error < 0)
             return error;
@@ -229,7 +199,7 @@ static int get_bits(pctx *c, const cJSON *arr, const char *at, unsigned (*parse)
     cJSON_ArrayForEach(v, arr)
     {
         unsigned bit = cJSON_IsString(v) ? parse(v->valuestring) : 0;
-        pfmt(ptr, sizeof(ptr), "%s/%zu", at, i++);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/%zu", at, i++);
         if (!bit)
             return vt__data_fail(c->err, c->file, ptr, "unknown value");
         *out |= bit;
@@ -246,7 +216,7 @@ static int get_cond(pctx *c, const cJSON *obj, const char *key, const char *at, 
     if (!v)
         return 0;
     if (!cJSON_IsBool(v)) {
-        pfmt(ptr, sizeof(ptr), "%s/%s", at, key);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/%s", at, key);
         return vt__data_fail(c->err, c->file, ptr, "must be true or false");
     }
     *out = cJSON_IsTrue(v) ? VT_COND_TRUE : VT_COND_FALSE;
@@ -281,14 +251,14 @@ static int parse_when(pctx *c, const cJSON *when, const char *at, vt_policy_obli
         return error;
     v = cJSON_GetObjectItemCaseSensitive(when, "scope");
     if (v) {
-        pfmt(ptr, sizeof(ptr), "%s/scope", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/scope", at);
         error = get_bits(c, v, ptr, vt_policy_scope_parse, &o->scopes);
         if (error < 0)
             return error;
     }
     v = cJSON_GetObjectItemCaseSensitive(when, "product_type");
     if (v) {
-        pfmt(ptr, sizeof(ptr), "%s/product_type", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/product_type", at);
         error = get_bits(c, v, ptr, vt_policy_ptype_parse, &o->product_types);
         if (error < 0)
             return error;
@@ -316,14 +286,14 @@ static int parse_trigger(pctx *c, const cJSON *trig, const char *at, vt_policy_o
     error = check_keys(c, trig, at, keys, 2);
     if (error < 0)
         return error;
-    pfmt(ptr, sizeof(ptr), "%s/events", at);
+    vt__data_pointer(ptr, sizeof(ptr), "%s/events", at);
     error = get_events(c, cJSON_GetObjectItemCaseSensitive(trig, "events"), ptr, o->trigger,
                        &o->ntrigger);
     if (error < 0)
         return error;
     from = cJSON_GetObjectItemCaseSensitive(trig, "on_or_after");
     if (from) {
-        pfmt(ptr, sizeof(ptr), "%s/on_or_after", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/on_or_after", at);
         if (!cJSON_IsString(from) ||
             vt_time_parse_rfc3339(&o->trigger_from_ms, from->valuestring,
                                   strlen(from->valuestring)) != 0)
@@ -348,28 +318,28 @@ static int parse_start(pctx *c, const cJSON *start, const char *at, vt_policy_ob
     if ((ev != NULL) == (earliest != NULL))
         return vt__data_fail(c->err, c->file, at, "give either 'event' or 'earliest_of'");
     if (ev) {
-        pfmt(ptr, sizeof(ptr), "%s/event", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/event", at);
         error = get_event(c, ev, ptr, &o->start[0]);
         o->nstart = 1;
     } else {
-        pfmt(ptr, sizeof(ptr), "%s/earliest_of", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/earliest_of", at);
         error = get_events(c, earliest, ptr, o->start, &o->nstart);
     }
     if (error < 0)
         return error;
     cond = cJSON_GetObjectItemCaseSensitive(start, "if");
     if (cond) {
-        pfmt(ptr, sizeof(ptr), "%s/if", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/if", at);
         error = check_keys(c, cond, ptr, if_keys, 2);
         if (error == 0)
             error = get_str(c, cond, "fact", ptr, true, &o->start_if);
         if (error < 0)
             return error;
         if (strcmp(o->start_if, "upstream_known") != 0) {
-            pfmt(ptr, sizeof(ptr), "%s/if/fact", at);
+            vt__data_pointer(ptr, sizeof(ptr), "%s/if/fact", at);
             return vt__data_fail(c->err, c->file, ptr, "the only fact known is 'upstream_known'");
         }
-        pfmt(ptr, sizeof(ptr), "%s/if/event", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/if/event", at);
         error = get_event(c, cJSON_GetObjectItemCaseSensitive(cond, "event"), ptr,
                           &o->start_if_event);
         if (error < 0)
@@ -377,14 +347,14 @@ static int parse_start(pctx *c, const cJSON *start, const char *at, vt_policy_ob
     }
     choices = cJSON_GetObjectItemCaseSensitive(start, "choices");
     if (choices) {
-        pfmt(ptr, sizeof(ptr), "%s/choices", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/choices", at);
         error = get_events(c, choices, ptr, o->start_choices, &o->nstart_choices);
         if (error < 0)
             return error;
     }
     after = cJSON_GetObjectItemCaseSensitive(start, "only_after");
     if (after) {
-        pfmt(ptr, sizeof(ptr), "%s/only_after", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/only_after", at);
         error = get_event(c, after, ptr, &o->only_after);
     }
     return error;
@@ -420,7 +390,7 @@ static int parse_due(pctx *c, const cJSON *due, const char *at, vt_policy_obliga
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(due, keys[i]);
         if (!v)
             continue;
-        pfmt(ptr, sizeof(ptr), "%s/%s", at, keys[i]);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/%s", at, keys[i]);
         error = get_count(c, v, ptr, max[i], &o->amount);
         if (error < 0)
             return error;
@@ -447,10 +417,10 @@ static int parse_legal(pctx *c, const cJSON *legal, const char *at, vt_policy_ob
     if (error < 0)
         return error;
     if (strcmp(rule, "cn_civil_code") != 0) {
-        pfmt(ptr, sizeof(ptr), "%s/rule", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/rule", at);
         return vt__data_fail(c->err, c->file, ptr, "the only rule known is 'cn_civil_code'");
     }
-    pfmt(ptr, sizeof(ptr), "%s/days", at);
+    vt__data_pointer(ptr, sizeof(ptr), "%s/days", at);
     error = get_count(c, cJSON_GetObjectItemCaseSensitive(legal, "days"), ptr, 3660, &days);
     if (error < 0)
         return error;
@@ -474,7 +444,7 @@ static int parse_obligation(pctx *c, const cJSON *j, size_t idx, vt_policy_profi
     size_t i;
     int error;
 
-    pfmt(at, sizeof(at), "/obligations/%zu", idx);
+    vt__data_pointer(at, sizeof(at), "/obligations/%zu", idx);
     error = check_keys(c, j, at, keys, sizeof(keys) / sizeof(keys[0]));
     if (error == 0)
         error = get_str(c, j, "id", at, true, &o->id);
@@ -482,13 +452,13 @@ static int parse_obligation(pctx *c, const cJSON *j, size_t idx, vt_policy_profi
         return error;
     for (i = 0; i < idx; i++) {
         if (strcmp(p->obl[i].id, o->id) == 0) {
-            pfmt(ptr, sizeof(ptr), "%s/id", at);
+            vt__data_pointer(ptr, sizeof(ptr), "%s/id", at);
             return vt__data_fail(c->err, c->file, ptr, "obligation '%s' is defined twice",
                                  o->id);
         }
     }
     title = cJSON_GetObjectItemCaseSensitive(j, "title");
-    pfmt(ptr, sizeof(ptr), "%s/title", at);
+    vt__data_pointer(ptr, sizeof(ptr), "%s/title", at);
     error = check_keys(c, title, ptr, title_keys, 2);
     if (error == 0)
         error = get_str(c, title, "en", ptr, true, &o->title_en);
@@ -497,7 +467,7 @@ static int parse_obligation(pctx *c, const cJSON *j, size_t idx, vt_policy_profi
     if (error < 0)
         return error;
     basis = cJSON_GetObjectItemCaseSensitive(j, "basis");
-    pfmt(ptr, sizeof(ptr), "%s/basis", at);
+    vt__data_pointer(ptr, sizeof(ptr), "%s/basis", at);
     error = check_keys(c, basis, ptr, basis_keys, 2);
     if (error == 0)
         error = get_str(c, basis, "kind", ptr, true, &o->basis);
@@ -506,52 +476,52 @@ static int parse_obligation(pctx *c, const cJSON *j, size_t idx, vt_policy_profi
     if (error < 0)
         return error;
     if (strcmp(o->basis, "LAW") && strcmp(o->basis, "POLICY") && strcmp(o->basis, "STD")) {
-        pfmt(ptr, sizeof(ptr), "%s/basis/kind", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/basis/kind", at);
         return vt__data_fail(c->err, c->file, ptr, "must be LAW, POLICY or STD");
     }
     who = cJSON_GetObjectItemCaseSensitive(j, "who");
     if (who) {
-        pfmt(ptr, sizeof(ptr), "%s/who", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/who", at);
         error = get_bits(c, who, ptr, vt_policy_role_parse, &o->who);
         if (error < 0)
             return error;
     }
-    pfmt(ptr, sizeof(ptr), "%s/when", at);
+    vt__data_pointer(ptr, sizeof(ptr), "%s/when", at);
     error = parse_when(c, cJSON_GetObjectItemCaseSensitive(j, "when"), ptr, o);
     if (error < 0)
         return error;
-    pfmt(ptr, sizeof(ptr), "%s/trigger", at);
+    vt__data_pointer(ptr, sizeof(ptr), "%s/trigger", at);
     error = parse_trigger(c, cJSON_GetObjectItemCaseSensitive(j, "trigger"), ptr, o);
     if (error < 0)
         return error;
-    pfmt(ptr, sizeof(ptr), "%s/start", at);
+    vt__data_pointer(ptr, sizeof(ptr), "%s/start", at);
     error = parse_start(c, cJSON_GetObjectItemCaseSensitive(j, "start"), ptr, o);
     if (error < 0)
         return error;
-    pfmt(ptr, sizeof(ptr), "%s/due", at);
+    vt__data_pointer(ptr, sizeof(ptr), "%s/due", at);
     error = parse_due(c, cJSON_GetObjectItemCaseSensitive(j, "due"), ptr, o);
     if (error < 0)
         return error;
-    pfmt(ptr, sizeof(ptr), "%s/legal_latest", at);
+    vt__data_pointer(ptr, sizeof(ptr), "%s/legal_latest", at);
     error = parse_legal(c, cJSON_GetObjectItemCaseSensitive(j, "legal_latest"), ptr, o);
     if (error < 0)
         return error;
     met = cJSON_GetObjectItemCaseSensitive(j, "met_by");
     if (met && !cJSON_IsNull(met)) {
-        pfmt(ptr, sizeof(ptr), "%s/met_by", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/met_by", at);
         error = get_event(c, met, ptr, &o->met_by);
         if (error < 0)
             return error;
     }
     pol = cJSON_GetObjectItemCaseSensitive(j, "policy");
     if (pol && !cJSON_IsBool(pol)) {
-        pfmt(ptr, sizeof(ptr), "%s/policy", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/policy", at);
         return vt__data_fail(c->err, c->file, ptr, "must be true or false");
     }
     o->policy = cJSON_IsTrue(pol);
     pol = cJSON_GetObjectItemCaseSensitive(j, "survives_rejection");
     if (pol && !cJSON_IsBool(pol)) {
-        pfmt(ptr, sizeof(ptr), "%s/survives_rejection", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/survives_rejection", at);
         return vt__data_fail(c->err, c->file, ptr, "must be true or false");
     }
     o->survives_rejection = cJSON_IsTrue(pol);
@@ -559,7 +529,7 @@ static int parse_obligation(pctx *c, const cJSON *j, size_t idx, vt_policy_profi
     if (error < 0)
         return error;
     if (o->due == VT_DUE_DECISION_TABLE && !p->has_table) {
-        pfmt(ptr, sizeof(ptr), "%s/due", at);
+        vt__data_pointer(ptr, sizeof(ptr), "%s/due", at);
         return vt__data_fail(c->err, c->file, ptr, "the profile has no decision_table");
     }
     return 0;
@@ -572,7 +542,7 @@ static int row_bit(pctx *c, const cJSON *row, const char *key, const char *at, c
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(row, key);
     char ptr[160];
 
-    pfmt(ptr, sizeof(ptr), "%s/%s", at, key);
+    vt__data_pointer(ptr, sizeof(ptr), "%s/%s", at, key);
     if (cJSON_IsString(v) && strcmp(v->valuestring, yes) == 0)
         *out = 1;
     else if (cJSON_IsString(v) && strcmp(v->valuestring, no) == 0)
@@ -615,7 +585,7 @@ static int parse_table(pctx *c, const cJSON *t, vt_policy_profile *p)
         const cJSON *nu = cJSON_GetObjectItemCaseSensitive(v, "next_upgrade");
         int64_t d;
 
-        pfmt(at, sizeof(at), "/decision_table/outcomes/%zu", idx);
+        vt__data_pointer(at, sizeof(at), "/decision_table/outcomes/%zu", idx);
         error = check_keys(c, v, at, out_keys, 4);
         if (error == 0)
             error = get_str(c, v, "id", at, true, &o->id);
@@ -631,7 +601,7 @@ static int parse_table(pctx *c, const cJSON *t, vt_policy_profile *p)
         o->days = -1;
         if (days) {
             char ptr[96];
-            pfmt(ptr, sizeof(ptr), "%s/days", at);
+            vt__data_pointer(ptr, sizeof(ptr), "%s/days", at);
             error = get_count(c, days, ptr, 3660, &d);
             if (error < 0)
                 return error;
@@ -655,7 +625,7 @@ static int parse_table(pctx *c, const cJSON *t, vt_policy_profile *p)
         int k, e, a, tot;
         const char *outcome;
 
-        pfmt(at, sizeof(at), "/decision_table/rows/%zu", idx);
+        vt__data_pointer(at, sizeof(at), "/decision_table/rows/%zu", idx);
         error = check_keys(c, v, at, row_keys, 5);
         if (error == 0)
             error = row_bit(c, v, "kev", at, "Y", "N", &k);
@@ -677,7 +647,7 @@ static int parse_table(pctx *c, const cJSON *t, vt_policy_profile *p)
         }
         if (i == p->table.noutcomes) {
             char ptr[96];
-            pfmt(ptr, sizeof(ptr), "%s/outcome", at);
+            vt__data_pointer(ptr, sizeof(ptr), "%s/outcome", at);
             return vt__data_fail(c->err, c->file, ptr, "not one of the outcomes");
         }
         seen[k][e][a][tot] = true;
@@ -779,19 +749,15 @@ int vt_policy_set_parse(vt_policy_set *ps, const char *text, size_t len, const c
                         vt_error *err)
 {
     vt_policy_profile *p = NULL;
-    vt_error perr = VT_ERROR_INIT;
     pctx c = {file ? file : "(profile)", err};
     int error;
 
     p = vt_calloc(1, sizeof(*p));
     if (!p)
         return vt_error_set(err, VT_ENOMEM, 0, "%s: out of memory", c.file);
-    error = vt__json_parse_document(&p->doc, text, len, &perr);
-    if (error < 0) {
-        error = vt_error_set(err, VT_EINVALID, perr.offset, "%s: %s", c.file, perr.msg);
-        goto out;
-    }
-    error = parse_profile(p, &c);
+    error = vt__data_parse(&p->doc, text, len, c.file, err);
+    if (error >= 0)
+        error = parse_profile(p, &c);
     if (error < 0)
         goto out;
     if (vt_policy_set_get(ps, p->id)) {
