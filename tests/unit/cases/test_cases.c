@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "store/store_internal.h"
+#include "test_store_support.h"
 #include "test_support.h"
 #include "vulntrack/alloc.h"
 #include "vulntrack/auth.h"
@@ -33,67 +34,29 @@
 #define HOUR VT_MS_PER_HOUR
 
 typedef struct fixture {
-    char dir[256];
-    char path[320];
-    vt_store *s;
+    vt_test_db db;
     int64_t org_id;
 } fixture;
-
-static void exec_sql(vt_store *s, const char *sql)
-{
-    char *msg = NULL;
-
-    if (sqlite3_exec(vt__store_db(s), sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", sql, msg ? msg : "?");
-}
-
-static int64_t query_int(vt_store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-
-    assert_int_equal(sqlite3_prepare_v2(vt__store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-/* The text of the first column of the first row (copied into out), or "". */
-static void query_text(vt_store *s, const char *sql, char *out, size_t cap)
-{
-    sqlite3_stmt *st = NULL;
-
-    out[0] = '\0';
-    assert_int_equal(sqlite3_prepare_v2(vt__store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-}
 
 static int setup(void **state)
 {
     static fixture f;
-    vt_error err = VT_ERROR_INIT;
     char sql[512];
 
     memset(&f, 0, sizeof(f));
     vt_json_init();
-    /* $TMPDIR, else the directory ctest runs the test in. */
-    snprintf(f.dir, sizeof(f.dir), "%s/vt-cases-test-XXXXXX",
-             getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : ".");
-    assert_non_null(mkdtemp(f.dir));
-    snprintf(f.path, sizeof(f.path), "%s/cases.db", f.dir);
-    if (vt_store_open(&f.s, f.path, &err) < 0)
-        fail_msg("open: %s", err.msg);
+    if (vt_test_db_open(&f.db, "vt-cases-test") != 0)
+        fail_msg("cannot open a temporary store");
     /* No policy profiles: obligations are inserted by hand where a test needs one. */
-    exec_sql(f.s, "INSERT INTO orgs (slug, name, kind, country, time_zone, profiles, flags, "
-                  "created_ms) VALUES ('acme', 'Acme', 'vendor', 'CN', 'Asia/Shanghai', '[]', "
-                  "'{}', 0)");
-    exec_sql(f.s, "INSERT INTO orgs (slug, name, kind, country, time_zone, profiles, flags, "
-                  "created_ms) VALUES ('other', 'Other', 'vendor', 'DE', 'Europe/Berlin', '[]', "
-                  "'{}', 0)");
-    f.org_id = query_int(f.s, "SELECT id FROM orgs WHERE slug = 'acme'");
+    vt_test_sql(f.db.s,
+                "INSERT INTO orgs (slug, name, kind, country, time_zone, profiles, flags, "
+                "created_ms) VALUES ('acme', 'Acme', 'vendor', 'CN', 'Asia/Shanghai', '[]', "
+                "'{}', 0)");
+    vt_test_sql(f.db.s,
+                "INSERT INTO orgs (slug, name, kind, country, time_zone, profiles, flags, "
+                "created_ms) VALUES ('other', 'Other', 'vendor', 'DE', 'Europe/Berlin', '[]', "
+                "'{}', 0)");
+    f.org_id = vt_test_sql_int(f.db.s, "SELECT id FROM orgs WHERE slug = 'acme'");
     snprintf(sql, sizeof(sql),
              "INSERT INTO reports (id, org_id, tracking_hash, received_ms, channel, "
              "submitted_by, title, body, content_sha256, ledger_seq) VALUES "
@@ -103,7 +66,7 @@ static int setup(void **state)
              "'anonymous', 'Elsewhere', '{}', '00', 0)",
              (long long)f.org_id, (long long)T0, (long long)f.org_id, (long long)(T0 + HOUR),
              (long long)T0);
-    exec_sql(f.s, sql);
+    vt_test_sql(f.db.s, sql);
     *state = &f;
     return 0;
 }
@@ -111,16 +74,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    char p[360];
-    size_t i;
 
-    vt_store_close(f->s);
-    for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
-        unlink(p);
-    }
-    return rmdir(f->dir);
+    return vt_test_db_remove(&f->db);
 }
 
 /* ---------------------------------------------------------------------
@@ -131,7 +86,7 @@ static void begin(fixture *f)
 {
     vt_error err = VT_ERROR_INIT;
 
-    if (vt_store_begin(f->s, &err) < 0)
+    if (vt_store_begin(f->db.s, &err) < 0)
         fail_msg("begin: %s", err.msg);
 }
 
@@ -140,10 +95,10 @@ static void end(fixture *f, int rc)
     vt_error err = VT_ERROR_INIT;
 
     if (rc < 0) {
-        vt_store_rollback(f->s);
+        vt_store_rollback(f->db.s);
         return;
     }
-    if (vt_store_commit(f->s, &err) < 0)
+    if (vt_store_commit(f->db.s, &err) < 0)
         fail_msg("commit: %s", err.msg);
 }
 
@@ -169,7 +124,7 @@ static int64_t open_from_report(fixture *f, const char *report, int64_t now, cha
     in.report_id = report;
     in.actor = "token:analyst";
     begin(f);
-    rc = vt_case_create_ex(f->s, &in, NULL, NULL, now, &id, ref, NULL, &err);
+    rc = vt_case_create_ex(f->db.s, &in, NULL, NULL, now, &id, ref, NULL, &err);
     end(f, rc);
     if (rc < 0)
         fail_msg("create: %s", err.msg);
@@ -193,7 +148,7 @@ static int move(fixture *f, int64_t id, vt_case_state to, unsigned role, const c
     in.now_ms = now;
     vt_error_clear(err);
     begin(f);
-    rc = vt_case_transition(f->s, NULL, NULL, &in, out ? out : &o, refusal, err);
+    rc = vt_case_transition(f->db.s, NULL, NULL, &in, out ? out : &o, refusal, err);
     end(f, rc);
     return rc;
 }
@@ -227,7 +182,7 @@ static int64_t revision_of(fixture *f, int64_t id)
     vt_error err = VT_ERROR_INIT;
     int64_t rev;
 
-    assert_int_equal(vt_store_case_get(f->s, id, NULL, &c, &err), 0);
+    assert_int_equal(vt_store_case_get(f->db.s, id, NULL, &c, &err), 0);
     rev = c.revision;
     vt_case_dispose(&c);
     return rev;
@@ -248,7 +203,7 @@ static int patch(fixture *f, int64_t id, const char *doc_json, const vt_grade_ta
     in.actor = "token:analyst";
     in.now_ms = T0 + 2 * HOUR;
     begin(f);
-    rc = vt_case_update(f->s, NULL, NULL, &in, NULL, r, err);
+    rc = vt_case_update(f->db.s, NULL, NULL, &in, NULL, r, err);
     end(f, rc);
     cJSON_Delete(doc);
     return rc;
@@ -271,7 +226,7 @@ static int64_t event_at(fixture *f, int64_t id, const char *event)
              "SELECT at_ms FROM case_events WHERE case_id = %lld AND "
              "event = '%s'",
              (long long)id, event);
-    return query_int(f->s, sql);
+    return vt_test_sql_int(f->db.s, sql);
 }
 
 static bool stamped(const vt_case_transition_out *o, const char *event)
@@ -387,8 +342,8 @@ static void test_cases__walk(void **state)
     /* E_RECEIVED is the report's receipt; E_AWARE defaults to it. */
     assert_int_equal(event_at(f, id, "E_RECEIVED"), T0);
     assert_int_equal(event_at(f, id, "E_AWARE"), T0);
-    query_text(f->s, "SELECT status || ' ' || case_id FROM reports WHERE id = 'R-1'", text,
-               sizeof(text));
+    vt_test_sql_text(f->db.s, "SELECT status || ' ' || case_id FROM reports WHERE id = 'R-1'", text,
+                     sizeof(text));
     snprintf(sql, sizeof(sql), "case_opened %lld", (long long)id);
     assert_string_equal(text, sql);
 
@@ -398,7 +353,7 @@ static void test_cases__walk(void **state)
              "SELECT seq || from_state || to_state || actor || at_ms || coalesce(reason, '') || "
              "ledger_seq FROM case_transitions WHERE case_id = %lld AND seq = 2",
              (long long)id);
-    query_text(f->s, sql, first_row, sizeof(first_row));
+    vt_test_sql_text(f->db.s, sql, first_row, sizeof(first_row));
     assert_true(first_row[0] != '\0');
 
     move_refused(f, id, VT_CASE_CONFIRMED, VT_ROLE_ANALYST, NULL, t, "/doc/verification_note");
@@ -438,14 +393,14 @@ static void test_cases__walk(void **state)
              "INSERT INTO obligations (case_id, profile, obligation, start_event, state, "
              "updated_ms) VALUES (%lld, 'TEST', 'T-1', 'E_AWARE', 'open', 0)",
              (long long)id);
-    exec_sql(f->s, sql);
+    vt_test_sql(f->db.s, sql);
     move_refused(f, id, VT_CASE_CLOSED, VT_ROLE_PSIRT_MANAGER, NULL, T0 + 8 * 24 * HOUR,
                  "/obligations");
-    exec_sql(f->s, "UPDATE obligations SET state = 'missed' WHERE profile = 'TEST'");
+    vt_test_sql(f->db.s, "UPDATE obligations SET state = 'missed' WHERE profile = 'TEST'");
     move_refused(f, id, VT_CASE_CLOSED, VT_ROLE_PSIRT_MANAGER, NULL, T0 + 8 * 24 * HOUR,
                  "/obligations");
-    exec_sql(f->s, "UPDATE obligations SET state = 'waived', waived_reason = 'test' "
-                   "WHERE profile = 'TEST'");
+    vt_test_sql(f->db.s, "UPDATE obligations SET state = 'waived', waived_reason = 'test' "
+                         "WHERE profile = 'TEST'");
     move_ok(f, id, VT_CASE_CLOSED, VT_ROLE_PSIRT_MANAGER, NULL, T0 + 8 * 24 * HOUR, &o);
     assert_int_equal(o.nstamped, 0);
 
@@ -464,26 +419,26 @@ static void test_cases__walk(void **state)
     /* History: 9 transitions numbered 1..9, the early ones as written. */
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM case_transitions WHERE case_id = %lld",
              (long long)id);
-    assert_int_equal(query_int(f->s, sql), 9);
+    assert_int_equal(vt_test_sql_int(f->db.s, sql), 9);
     snprintf(sql, sizeof(sql), "SELECT max(seq) FROM case_transitions WHERE case_id = %lld",
              (long long)id);
-    assert_int_equal(query_int(f->s, sql), 9);
+    assert_int_equal(vt_test_sql_int(f->db.s, sql), 9);
     snprintf(sql, sizeof(sql),
              "SELECT seq || from_state || to_state || actor || at_ms || coalesce(reason, '') || "
              "ledger_seq FROM case_transitions WHERE case_id = %lld AND seq = 2",
              (long long)id);
-    query_text(f->s, sql, row_again, sizeof(row_again));
+    vt_test_sql_text(f->db.s, sql, row_again, sizeof(row_again));
     assert_string_equal(first_row, row_again);
     /* Every transition row points at its own ledger entry of kind case.transition. */
     snprintf(sql, sizeof(sql),
              "SELECT count(*) FROM case_transitions t JOIN ledger l ON l.seq = t.ledger_seq "
              "WHERE t.case_id = %lld AND l.kind = 'case.transition' AND l.subject = '%s'",
              (long long)id, ref);
-    assert_int_equal(query_int(f->s, sql), 9);
+    assert_int_equal(vt_test_sql_int(f->db.s, sql), 9);
     {
         vt_ledger_verify_result res;
 
-        assert_int_equal(vt_ledger_verify(f->s, NULL, &res, &err), 0);
+        assert_int_equal(vt_ledger_verify(f->db.s, NULL, &res, &err), 0);
         assert_true(res.intact);
     }
 }
@@ -517,7 +472,7 @@ static void test_cases__reject_and_duplicate_of(void **state)
     in.role = VT_ROLE_ANALYST;
     in.now_ms = T0 + 3 * HOUR;
     begin(f);
-    rc = vt_case_transition(f->s, NULL, NULL, &in, &o, &r, &err);
+    rc = vt_case_transition(f->db.s, NULL, NULL, &in, &o, &r, &err);
     end(f, rc);
     assert_int_equal(rc, VT_EINVALID);
     assert_string_equal(err.field, "/duplicate_of");
@@ -525,23 +480,23 @@ static void test_cases__reject_and_duplicate_of(void **state)
     in.to = VT_CASE_CONFIRMED;
     in.duplicate_of = ref1;
     begin(f);
-    rc = vt_case_transition(f->s, NULL, NULL, &in, &o, &r, &err);
+    rc = vt_case_transition(f->db.s, NULL, NULL, &in, &o, &r, &err);
     end(f, rc);
     assert_int_equal(rc, VT_EINVALID);
     assert_string_equal(err.field, "/duplicate_of");
     in.to = VT_CASE_REJECTED;
     begin(f);
-    rc = vt_case_transition(f->s, NULL, NULL, &in, &o, &r, &err);
+    rc = vt_case_transition(f->db.s, NULL, NULL, &in, &o, &r, &err);
     end(f, rc);
     assert_int_equal(rc, 0);
     assert_true(stamped(&o, "E_VERIFIED"));
     snprintf(sql, sizeof(sql), "SELECT duplicate_of FROM cases WHERE id = %lld", (long long)id2);
-    assert_int_equal(query_int(f->s, sql), id1);
+    assert_int_equal(vt_test_sql_int(f->db.s, sql), id1);
     snprintf(sql, sizeof(sql),
              "SELECT reason FROM case_transitions WHERE case_id = %lld AND "
              "to_state = 'rejected'",
              (long long)id2);
-    query_text(f->s, sql, text, sizeof(text));
+    vt_test_sql_text(f->db.s, sql, text, sizeof(text));
     assert_string_equal(text, "duplicate");
     move_ok(f, id2, VT_CASE_CLOSED, VT_ROLE_PSIRT_MANAGER, NULL, T0 + 4 * HOUR, &o);
 }
@@ -558,19 +513,20 @@ static void test_cases__attach_duplicate(void **state)
     int rc;
 
     begin(f);
-    rc = vt_case_attach_duplicate(f->s, "R-2", id, "token:analyst", T0 + 2 * HOUR, &r, &err);
+    rc = vt_case_attach_duplicate(f->db.s, "R-2", id, "token:analyst", T0 + 2 * HOUR, &r, &err);
     end(f, rc);
     assert_int_equal(rc, 0);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM cases"), 1);
-    query_text(f->s, "SELECT status FROM reports WHERE id = 'R-2'", text, sizeof(text));
+    assert_int_equal(vt_test_sql_int(f->db.s, "SELECT count(*) FROM cases"), 1);
+    vt_test_sql_text(f->db.s, "SELECT status FROM reports WHERE id = 'R-2'", text, sizeof(text));
     assert_string_equal(text, "duplicate");
-    assert_int_equal(query_int(f->s, "SELECT case_id FROM reports WHERE id = 'R-2'"), id);
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM ledger WHERE kind = 'case.duplicate' "
+    assert_int_equal(vt_test_sql_int(f->db.s, "SELECT case_id FROM reports WHERE id = 'R-2'"), id);
+    assert_int_equal(vt_test_sql_int(f->db.s,
+                                     "SELECT count(*) FROM ledger WHERE kind = 'case.duplicate' "
                                      "AND subject = 'VT-2026-000001'"),
                      1);
     /* Attached or opened once: neither can happen again. */
     begin(f);
-    rc = vt_case_attach_duplicate(f->s, "R-2", id, "token:analyst", T0 + 2 * HOUR, &r, &err);
+    rc = vt_case_attach_duplicate(f->db.s, "R-2", id, "token:analyst", T0 + 2 * HOUR, &r, &err);
     end(f, rc);
     assert_int_equal(rc, VT_EINVALID);
     assert_int_equal(r, VT_CASE_REFUSAL_HAS_CASE);
@@ -579,18 +535,18 @@ static void test_cases__attach_duplicate(void **state)
     in.report_id = "R-2";
     in.actor = "token:analyst";
     begin(f);
-    rc = vt_case_create_ex(f->s, &in, NULL, NULL, T0, &other, ref, &r, &err);
+    rc = vt_case_create_ex(f->db.s, &in, NULL, NULL, T0, &other, ref, &r, &err);
     end(f, rc);
     assert_int_equal(rc, VT_EINVALID);
     assert_int_equal(r, VT_CASE_REFUSAL_HAS_CASE);
     /* Another organisation's report does not join this organisation's case. */
     begin(f);
-    rc = vt_case_attach_duplicate(f->s, "R-3", id, "token:analyst", T0 + 2 * HOUR, &r, &err);
+    rc = vt_case_attach_duplicate(f->db.s, "R-3", id, "token:analyst", T0 + 2 * HOUR, &r, &err);
     end(f, rc);
     assert_int_equal(rc, VT_EINVALID);
     assert_string_equal(err.field, "/duplicate_of");
     begin(f);
-    rc = vt_case_attach_duplicate(f->s, "R-404", id, "token:analyst", T0, &r, &err);
+    rc = vt_case_attach_duplicate(f->db.s, "R-404", id, "token:analyst", T0, &r, &err);
     end(f, rc);
     assert_int_equal(rc, VT_ENOTFOUND);
 }
@@ -605,43 +561,44 @@ static void test_cases__events_once(void **state)
     int rc;
 
     begin(f);
-    rc = vt_case_record_event(f->s, NULL, NULL, id, "E_NVDB_REPORTED", T0 + HOUR, NULL,
+    rc = vt_case_record_event(f->db.s, NULL, NULL, id, "E_NVDB_REPORTED", T0 + HOUR, NULL,
                               "token:manager", "NVDB receipt 2026-0001", T0 + 2 * HOUR, &r, &err);
     end(f, rc);
     assert_int_equal(rc, 0);
     assert_int_equal(event_at(f, id, "E_NVDB_REPORTED"), T0 + HOUR);
-    query_text(f->s,
-               "SELECT time_zone || ' ' || evidence FROM case_events WHERE event = "
-               "'E_NVDB_REPORTED'",
-               text, sizeof(text));
+    vt_test_sql_text(f->db.s,
+                     "SELECT time_zone || ' ' || evidence FROM case_events WHERE event = "
+                     "'E_NVDB_REPORTED'",
+                     text, sizeof(text));
     assert_string_equal(text, "Asia/Shanghai NVDB receipt 2026-0001");
     /* Set once: a second recording is refused and the first is untouched. */
     begin(f);
-    rc = vt_case_record_event(f->s, NULL, NULL, id, "E_NVDB_REPORTED", T0 + 3 * HOUR, NULL,
+    rc = vt_case_record_event(f->db.s, NULL, NULL, id, "E_NVDB_REPORTED", T0 + 3 * HOUR, NULL,
                               "token:manager", "again", T0 + 4 * HOUR, &r, &err);
     end(f, rc);
     assert_int_equal(rc, VT_EINVALID);
     assert_int_equal(r, VT_CASE_REFUSAL_EVENT_SET);
     assert_int_equal(event_at(f, id, "E_NVDB_REPORTED"), T0 + HOUR);
     begin(f);
-    rc = vt_case_record_event(f->s, NULL, NULL, id, "E_AWARE", T0 - HOUR, NULL, "token:manager",
+    rc = vt_case_record_event(f->db.s, NULL, NULL, id, "E_AWARE", T0 - HOUR, NULL, "token:manager",
                               NULL, T0 + 4 * HOUR, &r, &err);
     end(f, rc);
     assert_int_equal(r, VT_CASE_REFUSAL_EVENT_SET);
     assert_int_equal(event_at(f, id, "E_AWARE"), T0);
     begin(f);
-    rc = vt_case_record_event(f->s, NULL, NULL, id, "E_SOMETHING", 0, NULL, "token:manager", NULL,
-                              T0 + 4 * HOUR, &r, &err);
+    rc = vt_case_record_event(f->db.s, NULL, NULL, id, "E_SOMETHING", 0, NULL, "token:manager",
+                              NULL, T0 + 4 * HOUR, &r, &err);
     end(f, rc);
     assert_int_equal(rc, VT_EINVALID);
     assert_string_equal(err.field, "/event");
     begin(f);
-    rc = vt_case_record_event(f->s, NULL, NULL, id, "E_EXPLOITED_AWARE", T0 + 48 * HOUR, NULL,
+    rc = vt_case_record_event(f->db.s, NULL, NULL, id, "E_EXPLOITED_AWARE", T0 + 48 * HOUR, NULL,
                               "token:manager", NULL, T0 + 4 * HOUR, &r, &err);
     end(f, rc);
     assert_int_equal(rc, VT_EINVALID);
     assert_string_equal(err.field, "/at");
-    assert_int_equal(query_int(f->s, "SELECT count(*) FROM ledger WHERE kind = 'case.event'"), 1);
+    assert_int_equal(
+        vt_test_sql_int(f->db.s, "SELECT count(*) FROM ledger WHERE kind = 'case.event'"), 1);
 }
 
 static void test_cases__stale_revision(void **state)
@@ -662,17 +619,18 @@ static void test_cases__stale_revision(void **state)
     in.actor = "token:analyst";
     in.now_ms = T0 + HOUR;
     begin(f);
-    rc = vt_case_update(f->s, NULL, NULL, &in, &rev, &r, &err);
+    rc = vt_case_update(f->db.s, NULL, NULL, &in, &rev, &r, &err);
     end(f, rc);
     assert_int_equal(rc, 0);
     assert_int_equal(rev, 2);
     /* Another edit made against revision 1 is stale now. */
     begin(f);
-    rc = vt_case_update(f->s, NULL, NULL, &in, &rev, &r, &err);
+    rc = vt_case_update(f->db.s, NULL, NULL, &in, &rev, &r, &err);
     end(f, rc);
     assert_int_equal(rc, VT_EINVALID);
     assert_int_equal(r, VT_CASE_REFUSAL_STALE);
-    query_text(f->s, "SELECT detail FROM ledger WHERE kind = 'case.update'", text, sizeof(text));
+    vt_test_sql_text(f->db.s, "SELECT detail FROM ledger WHERE kind = 'case.update'", text,
+                     sizeof(text));
     assert_non_null(strstr(text, "\"changed\":[\"harm\"]"));
     /* null removes a field; the same value again changes nothing and keeps the revision. */
     cJSON_Delete(doc);
@@ -680,17 +638,17 @@ static void test_cases__stale_revision(void **state)
     in.doc = doc;
     in.revision = 2;
     begin(f);
-    rc = vt_case_update(f->s, NULL, NULL, &in, &rev, &r, &err);
+    rc = vt_case_update(f->db.s, NULL, NULL, &in, &rev, &r, &err);
     end(f, rc);
     assert_int_equal(rc, 0);
     assert_int_equal(rev, 3);
     in.revision = 3;
     begin(f);
-    rc = vt_case_update(f->s, NULL, NULL, &in, &rev, &r, &err);
+    rc = vt_case_update(f->db.s, NULL, NULL, &in, &rev, &r, &err);
     end(f, rc);
     assert_int_equal(rc, 0);
     assert_int_equal(rev, 3);
-    query_text(f->s, "SELECT doc FROM cases", text, sizeof(text));
+    vt_test_sql_text(f->db.s, "SELECT doc FROM cases", text, sizeof(text));
     assert_string_equal(text, "{}");
     cJSON_Delete(doc);
 }
@@ -710,25 +668,29 @@ static void test_cases__refs_per_year(void **state)
     in.title = "internal finding";
     in.actor = "token:analyst";
     begin(f);
-    assert_int_equal(vt_case_create_ex(f->s, &in, NULL, NULL, last_2026, &id, ref, NULL, &err), 0);
+    assert_int_equal(vt_case_create_ex(f->db.s, &in, NULL, NULL, last_2026, &id, ref, NULL, &err),
+                     0);
     assert_string_equal(ref, "VT-2026-000001");
-    assert_int_equal(vt_case_create_ex(f->s, &in, NULL, NULL, last_2026, &id, ref, NULL, &err), 0);
+    assert_int_equal(vt_case_create_ex(f->db.s, &in, NULL, NULL, last_2026, &id, ref, NULL, &err),
+                     0);
     assert_string_equal(ref, "VT-2026-000002");
-    assert_int_equal(vt_case_create_ex(f->s, &in, NULL, NULL, first_2027, &id, ref, NULL, &err), 0);
+    assert_int_equal(vt_case_create_ex(f->db.s, &in, NULL, NULL, first_2027, &id, ref, NULL, &err),
+                     0);
     assert_string_equal(ref, "VT-2027-000001");
     /* An internal finding: no E_RECEIVED, E_AWARE now unless given. */
     assert_int_equal(event_at(f, id, "E_AWARE"), first_2027);
     assert_int_equal(event_at(f, id, "E_RECEIVED"), -1);
     in.aware_ms = first_2027 - 5 * HOUR;
-    assert_int_equal(vt_case_create_ex(f->s, &in, NULL, NULL, first_2027, &id, ref, NULL, &err), 0);
+    assert_int_equal(vt_case_create_ex(f->db.s, &in, NULL, NULL, first_2027, &id, ref, NULL, &err),
+                     0);
     assert_int_equal(event_at(f, id, "E_AWARE"), first_2027 - 5 * HOUR);
     in.aware_ms = first_2027 + 5 * HOUR;
-    assert_int_equal(vt_case_create_ex(f->s, &in, NULL, NULL, first_2027, &id, ref, NULL, &err),
+    assert_int_equal(vt_case_create_ex(f->db.s, &in, NULL, NULL, first_2027, &id, ref, NULL, &err),
                      VT_EINVALID);
     assert_string_equal(err.field, "/aware_at");
     in.aware_ms = 0;
     in.scope = "somebody_else";
-    assert_int_equal(vt_case_create_ex(f->s, &in, NULL, NULL, first_2027, &id, ref, NULL, &err),
+    assert_int_equal(vt_case_create_ex(f->db.s, &in, NULL, NULL, first_2027, &id, ref, NULL, &err),
                      VT_EINVALID);
     assert_string_equal(err.field, "/scope");
     end(f, 0);
@@ -1004,9 +966,9 @@ static void test_cases__json(void **state)
     char ref[32];
     int64_t id = open_from_report(f, "R-1", T0, ref);
 
-    assert_int_equal(vt_store_case_get(f->s, 0, ref, &c, &err), 0);
+    assert_int_equal(vt_store_case_get(f->db.s, 0, ref, &c, &err), 0);
     assert_int_equal(c.id, id);
-    assert_int_equal(vt_case_to_json(&o, f->s, &c, &err), 0);
+    assert_int_equal(vt_case_to_json(&o, f->db.s, &c, &err), 0);
     assert_string_equal(str_at(o, "state", NULL), "received");
     assert_string_equal(str_at(o, "org", NULL), "acme");
     assert_string_equal(str_at(o, "title", NULL), "XSS in the login form");
@@ -1017,13 +979,13 @@ static void test_cases__json(void **state)
                         "2026-03-03T02:00:00.000Z");
     assert_string_equal(
         cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "reports"), 0)->valuestring, "R-1");
-    assert_int_equal(vt_case_history_json(&h, f->s, id, &err), 0);
+    assert_int_equal(vt_case_history_json(&h, f->db.s, id, &err), 0);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(h, "transitions")), 1);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(h, "events")), 2);
     cJSON_Delete(o);
     cJSON_Delete(h);
     vt_case_dispose(&c);
-    assert_int_equal(vt_store_case_get(f->s, 0, "VT-2026-999999", &c, &err), VT_ENOTFOUND);
+    assert_int_equal(vt_store_case_get(f->db.s, 0, "VT-2026-999999", &c, &err), VT_ENOTFOUND);
 }
 
 /* Every allocation failure while validating is VT_ENOMEM, never a crash or a leak. */
@@ -1117,7 +1079,7 @@ static void test_cases__alloc_failures(void **state)
         in.actor = "token:analyst";
         begin(f);
         vt_alloc_fail_after(n);
-        rc = vt_case_create_ex(f->s, &in, NULL, NULL, T0, &id, ref, &r, &err);
+        rc = vt_case_create_ex(f->db.s, &in, NULL, NULL, T0, &id, ref, &r, &err);
         vt_alloc_fail_after(-1);
         end(f, rc);
         if (rc == 0)
@@ -1125,8 +1087,8 @@ static void test_cases__alloc_failures(void **state)
         /* Whatever module saw the failure first reports it (the ledger
          * canonicalising its detail reports a failed parse as invalid): what
          * matters here is that nothing of the operation is kept. */
-        assert_int_equal(query_int(f->s, "SELECT count(*) FROM cases"), 0);
-        assert_int_equal(query_int(f->s, "SELECT count(*) FROM ledger"), 0);
+        assert_int_equal(vt_test_sql_int(f->db.s, "SELECT count(*) FROM cases"), 0);
+        assert_int_equal(vt_test_sql_int(f->db.s, "SELECT count(*) FROM ledger"), 0);
         assert_true(n < 10000);
     }
     assert_string_equal(ref, "VT-2026-000001");
@@ -1142,7 +1104,7 @@ static void test_cases__alloc_failures(void **state)
          * canonicalising its detail reports a failed parse as invalid): what
          * matters here is that nothing of the operation is kept. */
         assert_int_equal(revision_of(f, id), 1);
-        assert_int_equal(query_int(f->s, "SELECT count(*) FROM case_transitions"), 1);
+        assert_int_equal(vt_test_sql_int(f->db.s, "SELECT count(*) FROM case_transitions"), 1);
         assert_true(n < 10000);
     }
     for (n = 0;; n++) {
@@ -1157,7 +1119,7 @@ static void test_cases__alloc_failures(void **state)
         in.now_ms = T0 + 2 * HOUR;
         begin(f);
         vt_alloc_fail_after(n);
-        rc = vt_case_update(f->s, NULL, NULL, &in, NULL, &r, &err);
+        rc = vt_case_update(f->db.s, NULL, NULL, &in, NULL, &r, &err);
         vt_alloc_fail_after(-1);
         end(f, rc);
         if (rc == 0)

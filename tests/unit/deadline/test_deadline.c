@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "test_store_support.h"
 #include "vulntrack/alloc.h"
 #include "vulntrack/buf.h"
 #include "vulntrack/calendar.h"
@@ -31,27 +32,9 @@ static vt_calendar_set *calendars;
 
 static int setup_all(void **state)
 {
-    const char *src = getenv("VT_SOURCE_DIR");
-    char dir[4096];
-    vt_error err = VT_ERROR_INIT;
-
     (void)state;
     vt_json_init();
-    if (!src || !*src) {
-        fprintf(stderr, "VT_SOURCE_DIR is not set (run the tests through ctest)\n");
-        return -1;
-    }
-    snprintf(dir, sizeof(dir), "%s/data/policy", src);
-    if (vt_policy_set_load_dir(dir, &policies, &err) != 0) {
-        fprintf(stderr, "loading profiles: %s\n", err.msg);
-        return -1;
-    }
-    snprintf(dir, sizeof(dir), "%s/data/calendars", src);
-    if (vt_calendar_set_load_dir(dir, &calendars, &err) != 0) {
-        fprintf(stderr, "loading calendars: %s\n", err.msg);
-        return -1;
-    }
-    return 0;
+    return vt_test_load_rules(&policies, &calendars);
 }
 
 static int teardown_all(void **state)

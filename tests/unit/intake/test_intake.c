@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "store/store_internal.h"
+#include "test_store_support.h"
 #include "vulntrack/alloc.h"
 #include "vulntrack/auth.h"
 #include "vulntrack/intake.h"
@@ -441,25 +442,14 @@ static void test_intake__allocation_failures(void **state)
 /* ---------------------------------------------------------------------- */
 /* Recording                                                               */
 
-typedef struct fixture {
-    char dir[64];
-    char path[128];
-    vt_store *s;
-} fixture;
+typedef vt_test_db fixture;
 
 static int store_setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
-    vt_error err = VT_ERROR_INIT;
 
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/vt-intake-test-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-    if (vt_store_open(&f->s, f->path, &err) < 0) {
-        fprintf(stderr, "%s\n", err.msg);
+    if (!f || vt_test_db_open(f, "vt-intake-test") != 0) {
+        free(f);
         return -1;
     }
     *state = f;
@@ -468,17 +458,9 @@ static int store_setup(void **state)
 
 static int store_teardown(void **state)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
     fixture *f = *state;
-    char p[160];
-    size_t i;
 
-    vt_store_close(f->s);
-    for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
-        unlink(p);
-    }
-    rmdir(f->dir);
+    vt_test_db_remove(f);
     free(f);
     return 0;
 }

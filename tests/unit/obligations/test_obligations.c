@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "store/store_internal.h"
+#include "test_store_support.h"
 #include "vulntrack/clock.h"
 #include "vulntrack/json.h"
 #include "vulntrack/obligations.h"
@@ -29,11 +30,7 @@
 static vt_policy_set *policies;
 static vt_calendar_set *calendars;
 
-typedef struct fixture {
-    char dir[64];
-    char path[128];
-    vt_store *s;
-} fixture;
+typedef vt_test_db fixture;
 
 static int64_t at(const char *rfc3339)
 {
@@ -46,59 +43,24 @@ static int64_t at(const char *rfc3339)
 
 static void exec(fixture *f, const char *sql)
 {
-    char *msg = NULL;
-
-    if (sqlite3_exec(vt__store_db(f->s), sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fail_msg("%s: %s", sql, msg ? msg : "?");
-    }
+    vt_test_sql(f->s, sql);
 }
 
 static int64_t scalar(fixture *f, const char *sql)
 {
-    sqlite3_stmt *st;
-    int64_t v = -1;
-
-    assert_int_equal(sqlite3_prepare_v2(vt__store_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
+    return vt_test_sql_int(f->s, sql);
 }
 
 static void text_of(fixture *f, const char *sql, char *out, size_t n)
 {
-    sqlite3_stmt *st;
-
-    out[0] = '\0';
-    assert_int_equal(sqlite3_prepare_v2(vt__store_db(f->s), sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    vt_test_sql_text(f->s, sql, out, n);
 }
 
 static int setup_all(void **state)
 {
-    const char *src = getenv("VT_SOURCE_DIR");
-    char dir[4096];
-    vt_error err = VT_ERROR_INIT;
-
     (void)state;
     vt_json_init();
-    if (!src || !*src) {
-        fprintf(stderr, "VT_SOURCE_DIR is not set (run the tests through ctest)\n");
-        return -1;
-    }
-    snprintf(dir, sizeof(dir), "%s/data/policy", src);
-    if (vt_policy_set_load_dir(dir, &policies, &err) != 0) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
-    snprintf(dir, sizeof(dir), "%s/data/calendars", src);
-    if (vt_calendar_set_load_dir(dir, &calendars, &err) != 0) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
-    return 0;
+    return vt_test_load_rules(&policies, &calendars);
 }
 
 static int teardown_all(void **state)
@@ -113,34 +75,17 @@ static int teardown_all(void **state)
 static int setup(void **state)
 {
     static fixture f;
-    vt_error err = VT_ERROR_INIT;
 
     memset(&f, 0, sizeof(f));
-    snprintf(f.dir, sizeof(f.dir), "/tmp/vt-obl-test-XXXXXX");
-    if (!mkdtemp(f.dir))
+    if (vt_test_db_open(&f, "vt-obl-test") != 0)
         return -1;
-    snprintf(f.path, sizeof(f.path), "%s/test.db", f.dir);
-    if (vt_store_open(&f.s, f.path, &err) != 0) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
     *state = &f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    char p[160];
-    size_t i;
-
-    vt_store_close(f->s);
-    for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        snprintf(p, sizeof(p), "%s%s", f->path, suffixes[i]);
-        unlink(p);
-    }
-    return rmdir(f->dir);
+    return vt_test_db_remove(*state);
 }
 
 /* An organisation and one case, aware 2025-03-03T10:00+08:00. */
