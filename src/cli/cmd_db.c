@@ -371,8 +371,7 @@ static int db_stats(int argc, char **argv)
         }
         return cli_usage_error(&cli_cmd_db, "unexpected argument '%s' for stats", argv[i]);
     }
-    status = cli_open_store("db", db, CLI_EXIT_USAGE, " (run 'vulntrack db import' first)",
-                            &store);
+    status = cli_open_store("db", db, CLI_EXIT_USAGE, " (run 'vulntrack db import' first)", &store);
     if (status != CLI_EXIT_OK)
         return status;
     error = vt_store_stats(store, db_collect_stat, &rows, &err);

@@ -16,8 +16,8 @@ int vt_reply_oom(vt_request *req)
     return vt_reply_error(req, 500, "internal", NULL, "out of memory");
 }
 
-bool vt_req_query_i64(vt_request *req, const char *name, int64_t min, int64_t max,
-                      unsigned status, int64_t *out)
+bool vt_req_query_i64(vt_request *req, const char *name, int64_t min, int64_t max, unsigned status,
+                      int64_t *out)
 {
     const char *v = vt_req_query(req, name);
     int64_t n;

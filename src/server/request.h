@@ -23,8 +23,8 @@ int vt_reply_oom(vt_request *req);
  * after replying `status` {"error": {"code": "invalid", "field": name}}
  * when the parameter is not such a number.
  */
-bool vt_req_query_i64(vt_request *req, const char *name, int64_t min, int64_t max,
-                      unsigned status, int64_t *out);
+bool vt_req_query_i64(vt_request *req, const char *name, int64_t min, int64_t max, unsigned status,
+                      int64_t *out);
 
 /**
  * The organisation whose records the caller may see: its own; any (0) for
