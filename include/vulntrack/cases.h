@@ -284,6 +284,14 @@ VT_EXTERN int vt_case_record_event(vt_store *w, const struct vt_policy_set *ps,
 VT_EXTERN int vt_case_to_json(cJSON **out, vt_store *s, const vt_case *c, vt_error *err);
 
 /**
+ * The case as a list shows it: ref, org, state, title, scope, revision,
+ * created_at and updated_at, the first members of vt_case_to_json. On
+ * success *out is a new object the caller frees with cJSON_Delete.
+ * Returns 0, VT_EIO or VT_ENOMEM.
+ */
+VT_EXTERN int vt_case_summary_json(cJSON **out, vt_store *s, const vt_case *c, vt_error *err);
+
+/**
  * {"transitions": [...], "events": [...]} of a case, oldest first. On
  * success *out is new (cJSON_Delete). Returns 0, VT_EIO or VT_ENOMEM.
  */

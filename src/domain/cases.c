@@ -782,29 +782,20 @@ static int each_report(void *ctx, const char *id)
     return vt_json_add_str(ctx, NULL, id);
 }
 
-int vt_case_to_json(cJSON **out, vt_store *s, const vt_case *c, vt_error *err)
+int vt_case_summary_json(cJSON **out, vt_store *s, const vt_case *c, vt_error *err)
 {
-    cJSON *o = cJSON_CreateObject(), *doc = NULL, *arr, *events;
-    vt_case_state next[VT_CASE_STATE_COUNT];
-    vt_case dup = VT_CASE_INIT;
+    cJSON *o = cJSON_CreateObject();
     char slug[64];
-    size_t i, n;
     int error = o ? 0 : VT_ENOMEM;
 
     *out = NULL;
     if (error)
         return nomem(err);
     error = vt_store_case_org_slug(s, c->org_id, slug, err);
-    if (error < 0)
-        goto out;
-    if (c->duplicate_of) {
-        error = vt_store_case_get(s, c->duplicate_of, NULL, &dup, err);
-        if (error < 0)
-            goto out;
+    if (error < 0) {
+        cJSON_Delete(o);
+        return error;
     }
-    error = vt_json_parse(&doc, c->doc, strlen(c->doc), err);
-    if (error < 0)
-        goto out;
     error = vt_json_add_str(o, "ref", c->ref);
     if (!error)
         error = vt_json_add_str(o, "org", slug);
@@ -817,11 +808,38 @@ int vt_case_to_json(cJSON **out, vt_store *s, const vt_case *c, vt_error *err)
     if (!error)
         error = vt_json_add_num(o, "revision", (double)c->revision);
     if (!error)
-        error = vt_json_add_str(o, "duplicate_of", c->duplicate_of ? dup.ref : NULL);
-    if (!error)
         error = add_time(o, "created_at", c->created_ms);
     if (!error)
         error = add_time(o, "updated_at", c->updated_ms);
+    if (error) {
+        cJSON_Delete(o);
+        return nomem(err);
+    }
+    *out = o;
+    return 0;
+}
+
+int vt_case_to_json(cJSON **out, vt_store *s, const vt_case *c, vt_error *err)
+{
+    cJSON *o = NULL, *doc = NULL, *arr, *events;
+    vt_case_state next[VT_CASE_STATE_COUNT];
+    vt_case dup = VT_CASE_INIT;
+    size_t i, n;
+    int error;
+
+    *out = NULL;
+    error = vt_case_summary_json(&o, s, c, err);
+    if (error < 0)
+        goto out;
+    if (c->duplicate_of) {
+        error = vt_store_case_get(s, c->duplicate_of, NULL, &dup, err);
+        if (error < 0)
+            goto out;
+    }
+    error = vt_json_parse(&doc, c->doc, strlen(c->doc), err);
+    if (error < 0)
+        goto out;
+    error = vt_json_add_str(o, "duplicate_of", c->duplicate_of ? dup.ref : NULL);
     arr = cJSON_CreateArray();
     if (!error)
         error = vt_json_add_take(o, "allowed", arr);

@@ -175,30 +175,11 @@ typedef struct list_ctx {
 static int list_each(void *ctx, const vt_case *c)
 {
     list_ctx *l = ctx;
-    cJSON *o = cJSON_CreateObject();
-    char slug[64], t[VT_TIME_TEXT_MAX];
-    int error = o ? vt_store_case_org_slug(l->s, c->org_id, slug, NULL) : VT_ENOMEM;
+    cJSON *o;
+    int error = vt_case_summary_json(&o, l->s, c, NULL);
 
-    if (!error)
-        error = vt_json_add_str(o, "ref", c->ref);
-    if (!error)
-        error = vt_json_add_str(o, "org", slug);
-    if (!error)
-        error = vt_json_add_str(o, "state", vt_case_state_name(c->state));
-    if (!error)
-        error = vt_json_add_str(o, "title", c->title);
-    if (!error)
-        error = vt_json_add_str(o, "scope", c->scope);
-    if (!error)
-        error = vt_json_add_num(o, "revision", (double)c->revision);
-    if (!error)
-        error = vt_json_add_str(o, "created_at", vt_time_format_utc(t, c->created_ms));
-    if (!error)
-        error = vt_json_add_str(o, "updated_at", vt_time_format_utc(t, c->updated_ms));
-    if (error) {
-        cJSON_Delete(o);
+    if (error)
         return error;
-    }
     l->n++;
     snprintf(l->last, sizeof(l->last), "%s", c->ref);
     return vt_json_add_take(l->items, NULL, o);
