@@ -11,6 +11,8 @@
 #ifndef VULNTRACK_AUTH_H
 #define VULNTRACK_AUTH_H
 
+#include <cjson/cJSON.h>
+
 #include "common.h"
 #include "store.h"
 
@@ -280,5 +282,23 @@ VT_EXTERN int vt_auth_lookup(vt_store *s, const char *token, vt_principal *out, 
 
 /** How many active users with role admin exist (for the first-run message). */
 VT_EXTERN int vt_auth_count_admins(vt_store *s, long *count, vt_error *err);
+
+/* ---- JSON, as `vulntrack org|user|token list --json` and the API show them ---- */
+
+/*
+ * Each sets *out to a new object the caller frees with cJSON_Delete; an
+ * organisation is named by its slug (null for none), a time is RFC 3339
+ * UTC (null for 0). Returns 0, VT_ENOMEM, or VT_EINVALID when an
+ * organisation's stored profiles or flags are not JSON.
+ */
+
+/** id, slug, name, kind, country, time_zone, profiles and flags (as JSON values). */
+VT_EXTERN int vt_org_json(const vt_org *o, cJSON **out);
+
+/** id, name, role, org, created_at, disabled_at; `s` is read for the org's slug. */
+VT_EXTERN int vt_user_info_json(vt_store *s, const vt_user_info *u, cJSON **out);
+
+/** id, kind, name, role, org, created_at, expires_at, revoked_at; `s` as above. */
+VT_EXTERN int vt_token_info_json(vt_store *s, const vt_token_info *t, cJSON **out);
 
 #endif

@@ -182,35 +182,13 @@ out:
     return status;
 }
 
-/* Append organisation `o` to `arr` as an object, the profiles and flags
- * as JSON values (they are stored as canonical JSON text). */
+/* Append organisation `o` to `arr` as an object. */
 static int org_json(cJSON *arr, const vt_org *o)
 {
-    cJSON *obj = cJSON_CreateObject(), *v = NULL;
-    int error = vt_json_add_take(arr, NULL, obj);
+    cJSON *obj;
+    int error = vt_org_json(o, &obj);
 
-    if (error >= 0)
-        error = vt_json_add_num(obj, "id", (double)o->id);
-    if (error >= 0)
-        error = vt_json_add_str(obj, "slug", o->slug);
-    if (error >= 0)
-        error = vt_json_add_str(obj, "name", o->name);
-    if (error >= 0)
-        error = vt_json_add_str(obj, "kind", o->kind);
-    if (error >= 0)
-        error = vt_json_add_str(obj, "country", o->country);
-    if (error >= 0)
-        error = vt_json_add_str(obj, "time_zone", o->time_zone);
-    if (error >= 0)
-        error = vt_json_parse(&v, o->profiles, strlen(o->profiles), NULL);
-    if (error >= 0)
-        error = vt_json_add_take(obj, "profiles", v);
-    v = NULL;
-    if (error >= 0)
-        error = vt_json_parse(&v, o->flags, strlen(o->flags), NULL);
-    if (error >= 0)
-        error = vt_json_add_take(obj, "flags", v);
-    return error;
+    return error < 0 ? error : vt_json_add_take(arr, NULL, obj);
 }
 
 typedef struct org_list_ctx {

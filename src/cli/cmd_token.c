@@ -134,25 +134,8 @@ static int token_row(void *ctx, const vt_token_info *t)
                vt_role_name(t->role), org[0] ? org : "-", created, expires, revoked, t->name);
         return 0;
     }
-    o = cJSON_CreateObject();
-    error = vt_json_add_take(c->arr, NULL, o);
-    if (error >= 0)
-        error = vt_json_add_num(o, "id", (double)t->id);
-    if (error >= 0)
-        error = vt_json_add_str(o, "kind", t->kind);
-    if (error >= 0)
-        error = vt_json_add_str(o, "name", t->name);
-    if (error >= 0)
-        error = vt_json_add_str(o, "role", vt_role_name(t->role));
-    if (error >= 0)
-        error = vt_json_add_str(o, "org", org[0] ? org : NULL);
-    if (error >= 0)
-        error = vt_json_add_str(o, "created_at", created);
-    if (error >= 0)
-        error = vt_json_add_str(o, "expires_at", t->expires_ms ? expires : NULL);
-    if (error >= 0)
-        error = vt_json_add_str(o, "revoked_at", t->revoked_ms ? revoked : NULL);
-    return error;
+    error = vt_token_info_json(c->s, t, &o);
+    return error < 0 ? error : vt_json_add_take(c->arr, NULL, o);
 }
 
 static int token_list(int argc, char **argv)

@@ -208,21 +208,8 @@ static int user_row(void *ctx, const vt_user_info *u)
                created, disabled);
         return 0;
     }
-    o = cJSON_CreateObject();
-    error = vt_json_add_take(c->arr, NULL, o);
-    if (error >= 0)
-        error = vt_json_add_num(o, "id", (double)u->id);
-    if (error >= 0)
-        error = vt_json_add_str(o, "name", u->name);
-    if (error >= 0)
-        error = vt_json_add_str(o, "role", vt_role_name(u->role));
-    if (error >= 0)
-        error = vt_json_add_str(o, "org", org[0] ? org : NULL);
-    if (error >= 0)
-        error = vt_json_add_str(o, "created_at", created);
-    if (error >= 0)
-        error = vt_json_add_str(o, "disabled_at", u->disabled_ms ? disabled : NULL);
-    return error;
+    error = vt_user_info_json(c->s, u, &o);
+    return error < 0 ? error : vt_json_add_take(c->arr, NULL, o);
 }
 
 static int user_list(int argc, char **argv)

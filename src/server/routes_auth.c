@@ -306,35 +306,9 @@ static int whoami(vt_request *req)
 
 static cJSON *org_json(const vt_org *org)
 {
-    cJSON *o = cJSON_CreateObject(), *v = NULL;
-    int error = o ? 0 : VT_ENOMEM;
+    cJSON *o;
 
-    if (error >= 0)
-        error = vt_json_add_num(o, "id", (double)org->id);
-    if (error >= 0)
-        error = vt_json_add_str(o, "slug", org->slug);
-    if (error >= 0)
-        error = vt_json_add_str(o, "name", org->name);
-    if (error >= 0)
-        error = vt_json_add_str(o, "kind", org->kind);
-    if (error >= 0)
-        error = vt_json_add_str(o, "country", org->country);
-    if (error >= 0)
-        error = vt_json_add_str(o, "time_zone", org->time_zone);
-    if (error >= 0)
-        error = vt_json_parse(&v, org->profiles, strlen(org->profiles), NULL);
-    if (error >= 0)
-        error = vt_json_add_take(o, "profiles", v);
-    v = NULL;
-    if (error >= 0)
-        error = vt_json_parse(&v, org->flags, strlen(org->flags), NULL);
-    if (error >= 0)
-        error = vt_json_add_take(o, "flags", v);
-    if (error < 0) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
+    return vt_org_json(org, &o) < 0 ? NULL : o;
 }
 
 static int org_collect(void *ctx, const vt_org *org)
@@ -512,22 +486,10 @@ typedef struct user_list_ctx {
 static int user_collect(void *ctx, const vt_user_info *u)
 {
     user_list_ctx *c = ctx;
-    cJSON *o = cJSON_CreateObject();
-    int error = vt_json_add_take(c->arr, NULL, o);
+    cJSON *o;
+    int error = vt_user_info_json(c->s, u, &o);
 
-    if (error >= 0)
-        error = vt_json_add_num(o, "id", (double)u->id);
-    if (error >= 0)
-        error = vt_json_add_str(o, "name", u->name);
-    if (error >= 0)
-        error = vt_json_add_str(o, "role", vt_role_name(u->role));
-    if (error >= 0)
-        error = add_org_slug(c->s, o, "org", u->org_id);
-    if (error >= 0)
-        error = add_time(o, "created_at", u->created_ms);
-    if (error >= 0)
-        error = add_time(o, "disabled_at", u->disabled_ms);
-    return error;
+    return error < 0 ? error : vt_json_add_take(c->arr, NULL, o);
 }
 
 static int list_users(vt_request *req)
@@ -649,34 +611,13 @@ typedef struct token_list_ctx {
     cJSON *arr;
 } token_list_ctx;
 
-static int token_json(vt_store *s, cJSON *o, const vt_token_info *t)
-{
-    int error = vt_json_add_num(o, "id", (double)t->id);
-
-    if (error >= 0)
-        error = vt_json_add_str(o, "kind", t->kind);
-    if (error >= 0)
-        error = vt_json_add_str(o, "name", t->name);
-    if (error >= 0)
-        error = vt_json_add_str(o, "role", vt_role_name(t->role));
-    if (error >= 0)
-        error = add_org_slug(s, o, "org", t->org_id);
-    if (error >= 0)
-        error = add_time(o, "created_at", t->created_ms);
-    if (error >= 0)
-        error = add_time(o, "expires_at", t->expires_ms);
-    if (error >= 0)
-        error = add_time(o, "revoked_at", t->revoked_ms);
-    return error;
-}
-
 static int token_collect(void *ctx, const vt_token_info *t)
 {
     token_list_ctx *c = ctx;
-    cJSON *o = cJSON_CreateObject();
-    int error = vt_json_add_take(c->arr, NULL, o);
+    cJSON *o;
+    int error = vt_token_info_json(c->s, t, &o);
 
-    return error < 0 ? error : token_json(c->s, o, t);
+    return error < 0 ? error : vt_json_add_take(c->arr, NULL, o);
 }
 
 static int list_tokens(vt_request *req)
