@@ -292,6 +292,9 @@ VT_EXTERN int vt_auth_count_admins(vt_store *s, long *count, vt_error *err);
  * organisation's stored profiles or flags are not JSON.
  */
 
+/** Add member `key` to `o`: the slug of organisation `org_id`, null for 0 or unknown. */
+VT_EXTERN int vt_org_json_add_slug(vt_store *s, cJSON *o, const char *key, int64_t org_id);
+
 /** id, slug, name, kind, country, time_zone, profiles and flags (as JSON values). */
 VT_EXTERN int vt_org_json(const vt_org *o, cJSON **out);
 

@@ -9,8 +9,7 @@
 #include "vulntrack/clock.h"
 #include "vulntrack/json.h"
 
-/* Member `key`: the slug of organisation `id`, or null for none or unknown. */
-static int add_org_slug(vt_store *s, cJSON *o, const char *key, int64_t id)
+int vt_org_json_add_slug(vt_store *s, cJSON *o, const char *key, int64_t id)
 {
     vt_org org;
     int error;
@@ -88,7 +87,7 @@ int vt_user_info_json(vt_store *s, const vt_user_info *u, cJSON **out)
     if (error >= 0)
         error = vt_json_add_str(o, "role", vt_role_name(u->role));
     if (error >= 0)
-        error = add_org_slug(s, o, "org", u->org_id);
+        error = vt_org_json_add_slug(s, o, "org", u->org_id);
     if (error >= 0)
         error = add_time(o, "created_at", u->created_ms);
     if (error >= 0)
@@ -110,7 +109,7 @@ int vt_token_info_json(vt_store *s, const vt_token_info *t, cJSON **out)
     if (error >= 0)
         error = vt_json_add_str(o, "role", vt_role_name(t->role));
     if (error >= 0)
-        error = add_org_slug(s, o, "org", t->org_id);
+        error = vt_org_json_add_slug(s, o, "org", t->org_id);
     if (error >= 0)
         error = add_time(o, "created_at", t->created_ms);
     if (error >= 0)

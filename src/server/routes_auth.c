@@ -158,19 +158,7 @@ static bool org_visible(vt_request *req, const char *slug, vt_org *out)
     return true;
 }
 
-/* The slug of organisation `id`, or NULL for 0 (or one that vanished). */
-static int add_org_slug(vt_store *s, cJSON *o, const char *key, int64_t id)
-{
-    vt_org org;
-    int error;
-
-    if (id == 0 || vt_org_get(s, NULL, id, &org, NULL) < 0)
-        return vt_json_add_null(o, key);
-    error = vt_json_add_str(o, key, org.slug);
-    vt_org_dispose(&org);
-    return error;
-}
-
+/* Member `key`: `ms` as RFC 3339 UTC, or null for 0. */
 static int add_time(cJSON *o, const char *key, int64_t ms)
 {
     char t[VT_TIME_TEXT_MAX];
@@ -291,7 +279,7 @@ static int whoami(vt_request *req)
     if (error >= 0)
         error = vt_json_add_str(o, "name", who->name);
     if (error >= 0)
-        error = add_org_slug(req->store, o, "org", who->org_id);
+        error = vt_org_json_add_slug(req->store, o, "org", who->org_id);
     if (error >= 0 && who->kind == VT_PRINCIPAL_TRACKING)
         error = vt_json_add_str(o, "report_id", who->report_id);
     if (error < 0) {
@@ -596,7 +584,7 @@ static int post_user(vt_request *req)
     if (!o || vt_json_add_num(o, "id", (double)job.id) < 0 ||
         vt_json_add_str(o, "name", job.name) < 0 ||
         vt_json_add_str(o, "role", vt_role_name(job.role)) < 0 ||
-        add_org_slug(req->store, o, "org", job.org_id) < 0) {
+        vt_org_json_add_slug(req->store, o, "org", job.org_id) < 0) {
         cJSON_Delete(o);
         o = NULL;
     }
@@ -690,7 +678,7 @@ static int post_token(vt_request *req)
     if (!o || vt_json_add_num(o, "id", (double)job.id) < 0 ||
         vt_json_add_str(o, "token", job.token) < 0 || vt_json_add_str(o, "name", job.name) < 0 ||
         vt_json_add_str(o, "role", vt_role_name(job.role)) < 0 ||
-        add_org_slug(req->store, o, "org", job.org_id) < 0) {
+        vt_org_json_add_slug(req->store, o, "org", job.org_id) < 0) {
         cJSON_Delete(o);
         o = NULL;
     }
