@@ -8,12 +8,36 @@
 
 #include <string.h>
 
+#include "vulntrack/json.h"
 #include "vulntrack/store_cases.h"
 #include "vulntrack/strparse.h"
 
 int vt_reply_oom(vt_request *req)
 {
     return vt_reply_error(req, 500, "internal", NULL, "out of memory");
+}
+
+cJSON *vt_req_list_body(const char *key, cJSON **arr)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    *arr = cJSON_CreateArray();
+    if (!o || vt_json_add_take(o, key, *arr) < 0) {
+        if (!o)
+            cJSON_Delete(*arr);
+        cJSON_Delete(o);
+        *arr = NULL;
+        return NULL;
+    }
+    return o;
+}
+
+int vt_reply_listed(vt_request *req, cJSON *body, int error, const vt_error *err)
+{
+    if (error >= 0)
+        return vt_reply_json(req, 200, body);
+    cJSON_Delete(body);
+    return error == VT_ENOMEM ? vt_reply_oom(req) : vt_reply_from_error(req, err);
 }
 
 bool vt_req_query_i64(vt_request *req, const char *name, int64_t min, int64_t max, unsigned status,

@@ -17,6 +17,16 @@
 /** Reply 500 "internal", "out of memory". Returns 0. */
 int vt_reply_oom(vt_request *req);
 
+/** A new object {key: []} with *arr its array; NULL (both) when out of memory. */
+cJSON *vt_req_list_body(const char *key, cJSON **arr);
+
+/**
+ * Reply 200 with `body` (taken) when `error`, what filling it returned, is
+ * 0 or more; otherwise free it and reply 500 "out of memory" for
+ * VT_ENOMEM, or the error in `err`. Returns 0.
+ */
+int vt_reply_listed(vt_request *req, cJSON *body, int error, const vt_error *err);
+
 /**
  * Query parameter `name` as a whole number from `min` to `max` into *out,
  * which keeps its value (the default) when the parameter is absent. False

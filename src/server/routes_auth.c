@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "request.h"
 #include "server.h"
 #include "vulntrack/auth.h"
 #include "vulntrack/clock.h"
@@ -307,22 +308,13 @@ static int org_collect(void *ctx, const vt_org *org)
 static int list_orgs(vt_request *req)
 {
     vt_error err = VT_ERROR_INIT;
-    cJSON *o = cJSON_CreateObject(), *arr = cJSON_CreateArray();
-    int error = vt_json_add_take(o, "orgs", arr);
+    cJSON *arr, *o = vt_req_list_body("orgs", &arr);
+    int error;
 
-    if (!o) {
-        cJSON_Delete(arr);
-        return vt_reply_json(req, 200, NULL);
-    }
-    if (error >= 0)
-        error = vt_org_list(req->store, req->who.org_id, org_collect, arr, &err);
-    if (error < 0) {
-        cJSON_Delete(o);
-        if (error == VT_ENOMEM)
-            return vt_reply_json(req, 200, NULL);
-        return vt_reply_from_error(req, &err);
-    }
-    return vt_reply_json(req, 200, o);
+    if (!o)
+        return vt_reply_oom(req);
+    error = vt_org_list(req->store, req->who.org_id, org_collect, arr, &err);
+    return vt_reply_listed(req, o, error, &err);
 }
 
 static int get_org(vt_request *req)
@@ -483,23 +475,14 @@ static int user_collect(void *ctx, const vt_user_info *u)
 static int list_users(vt_request *req)
 {
     vt_error err = VT_ERROR_INIT;
-    cJSON *o = cJSON_CreateObject();
-    user_list_ctx c = {req->store, cJSON_CreateArray()};
-    int error = vt_json_add_take(o, "users", c.arr);
+    user_list_ctx c = {req->store, NULL};
+    cJSON *o = vt_req_list_body("users", &c.arr);
+    int error;
 
-    if (!o) {
-        cJSON_Delete(c.arr);
-        return vt_reply_json(req, 200, NULL);
-    }
-    if (error >= 0)
-        error = vt_user_list(req->store, req->who.org_id, user_collect, &c, &err);
-    if (error < 0) {
-        cJSON_Delete(o);
-        if (error == VT_ENOMEM)
-            return vt_reply_json(req, 200, NULL);
-        return vt_reply_from_error(req, &err);
-    }
-    return vt_reply_json(req, 200, o);
+    if (!o)
+        return vt_reply_oom(req);
+    error = vt_user_list(req->store, req->who.org_id, user_collect, &c, &err);
+    return vt_reply_listed(req, o, error, &err);
 }
 
 /*
@@ -612,14 +595,12 @@ static int list_tokens(vt_request *req)
 {
     vt_error err = VT_ERROR_INIT;
     const char *kind = vt_req_query(req, "kind");
-    cJSON *o = cJSON_CreateObject();
-    token_list_ctx c = {req->store, cJSON_CreateArray()};
-    int error = vt_json_add_take(o, "tokens", c.arr);
+    token_list_ctx c = {req->store, NULL};
+    cJSON *o = vt_req_list_body("tokens", &c.arr);
+    int error;
 
-    if (!o) {
-        cJSON_Delete(c.arr);
-        return vt_reply_json(req, 200, NULL);
-    }
+    if (!o)
+        return vt_reply_oom(req);
     if (!kind)
         kind = "machine";
     if (strcmp(kind, "all") == 0)
@@ -629,15 +610,8 @@ static int list_tokens(vt_request *req)
         return vt_reply_error(req, 400, "invalid", NULL,
                               "kind must be machine, session or all");
     }
-    if (error >= 0)
-        error = vt_token_list(req->store, kind, req->who.org_id, token_collect, &c, &err);
-    if (error < 0) {
-        cJSON_Delete(o);
-        if (error == VT_ENOMEM)
-            return vt_reply_json(req, 200, NULL);
-        return vt_reply_from_error(req, &err);
-    }
-    return vt_reply_json(req, 200, o);
+    error = vt_token_list(req->store, kind, req->who.org_id, token_collect, &c, &err);
+    return vt_reply_listed(req, o, error, &err);
 }
 
 typedef struct token_job {

@@ -75,22 +75,6 @@ static int list_each(void *ctx, const vt_ledger_entry *e)
     return error;
 }
 
-/* A new object holding a new empty array under `key` (*arr), or NULL. */
-static cJSON *object_with_array(const char *key, cJSON **arr)
-{
-    cJSON *o = cJSON_CreateObject();
-
-    *arr = cJSON_CreateArray();
-    if (!o || vt_json_add_take(o, key, *arr) < 0) {
-        if (!o)
-            cJSON_Delete(*arr);
-        cJSON_Delete(o);
-        *arr = NULL;
-        return NULL;
-    }
-    return o;
-}
-
 /* GET /api/v1/ledger?after=SEQ&limit=N */
 static int get_ledger(vt_request *req)
 {
@@ -105,7 +89,7 @@ static int get_ledger(vt_request *req)
         return 0;
     if (limit == 0)
         limit = LIST_DEFAULT;
-    o = object_with_array("entries", &l.arr);
+    o = vt_req_list_body("entries", &l.arr);
     if (!o)
         return vt_reply_oom(req);
     error = vt_ledger_list(req->store, after, (long)limit, list_each, &l, &err);
@@ -118,11 +102,7 @@ static int get_ledger(vt_request *req)
         else
             error = vt_json_add_null(o, "next_after");
     }
-    if (error < 0) {
-        cJSON_Delete(o);
-        return error == VT_ENOMEM ? vt_reply_oom(req) : vt_reply_from_error(req, &err);
-    }
-    return vt_reply_json(req, 200, o);
+    return vt_reply_listed(req, o, error, &err);
 }
 
 static int checkpoint_each(void *ctx, const vt_ledger_checkpoint_row *c)
@@ -152,7 +132,7 @@ static int get_checkpoints(vt_request *req)
 {
     vt_error err = VT_ERROR_INIT;
     cJSON *arr;
-    cJSON *o = object_with_array("checkpoints", &arr);
+    cJSON *o = vt_req_list_body("checkpoints", &arr);
     int error;
 
     if (!o)
@@ -160,11 +140,7 @@ static int get_checkpoints(vt_request *req)
     error = vt_ledger_checkpoints(req->store, checkpoint_each, arr, &err);
     if (error >= 0)
         error = vt_json_add_str(o, "format", VT_LEDGER_CHECKPOINT_FORMAT);
-    if (error < 0) {
-        cJSON_Delete(o);
-        return error == VT_ENOMEM ? vt_reply_oom(req) : vt_reply_from_error(req, &err);
-    }
-    return vt_reply_json(req, 200, o);
+    return vt_reply_listed(req, o, error, &err);
 }
 
 /* GET /api/v1/ledger/pubkey: the running server's key, or the one its

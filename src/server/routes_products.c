@@ -163,19 +163,12 @@ static int products_list(vt_request *req)
     vt_error err = VT_ERROR_INIT;
     int64_t scope = vt_req_scope(req, ALL_ORGS);
     const char *org = vt_req_query(req, "org");
-    cJSON *body = cJSON_CreateObject();
-    list_ctx c;
+    list_ctx c = {req->store, NULL, &err};
+    cJSON *body = vt_req_list_body("products", &c.list);
     int error;
 
     if (!body)
         return vt_reply_oom(req);
-    c.s = req->store;
-    c.list = cJSON_AddArrayToObject(body, "products");
-    c.err = &err;
-    if (!c.list) {
-        cJSON_Delete(body);
-        return vt_reply_oom(req);
-    }
     /* An admin may narrow the list to one organisation. */
     if (scope == 0 && org && *org) {
         vt_org o;
@@ -188,11 +181,7 @@ static int products_list(vt_request *req)
         vt_org_dispose(&o);
     }
     error = scope < 0 ? 0 : vt_store_product_list(req->store, scope, list_each, &c, &err);
-    if (error < 0) {
-        cJSON_Delete(body);
-        return vt_reply_from_error(req, &err);
-    }
-    return vt_reply_json(req, 200, body);
+    return vt_reply_listed(req, body, error, &err);
 }
 
 /* ------------------------------------------------------------------------ */
