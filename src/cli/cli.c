@@ -37,6 +37,17 @@ int cli_take_option(int argc, char **argv, int *i, const char *name, const char 
     return 0;
 }
 
+int cli_take_options(const cli_command *cmd, int argc, char **argv, int *i, const cli_option *opts)
+{
+    int r = 0;
+
+    for (; r == 0 && opts->name; opts++)
+        r = cli_take_option(argc, argv, i, opts->name, opts->value);
+    if (r < 0)
+        cli_usage_error(cmd, "%s needs a value", argv[*i]);
+    return r;
+}
+
 int cli_open_store(const char *cmd, const char *db, int missing_status, const char *missing_hint,
                    vt_store **out)
 {

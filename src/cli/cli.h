@@ -61,6 +61,20 @@ void cli_errorf(const char *cmd, const char *fmt, ...) VT_PRINTF(2, 3);
  */
 int cli_take_option(int argc, char **argv, int *i, const char *name, const char **value);
 
+/* A value option of a command: its name ("--db") and where its value goes. */
+typedef struct cli_option {
+    const char *name;
+    const char **value;
+} cli_option;
+
+/*
+ * cli_take_option for each of `opts` (ended by an entry with name NULL):
+ * returns 1 when argv[*i] was one of them, 0 for another argument, and -1
+ * after reporting "OPTION needs a value" as bad usage of `cmd` (the caller
+ * then returns CLI_EXIT_USAGE).
+ */
+int cli_take_options(const cli_command *cmd, int argc, char **argv, int *i, const cli_option *opts);
+
 /*
  * Open the store at `db` (the --db value; NULL: $VULNTRACK_DB, else the
  * per-user default). With `missing_status` CLI_EXIT_OK a missing database

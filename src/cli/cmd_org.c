@@ -93,23 +93,14 @@ static int org_add(int argc, char **argv)
     vt_store *s = NULL;
     cJSON *fobj = NULL;
     int i, r, status = CLI_EXIT_OK, error = 0;
+    const cli_option opts[] = {
+        {"--db", &db},          {"--slug", &slug},        {"--name", &name},
+        {"--kind", &kind},      {"--country", &country},  {"--time-zone", &tz},
+        {"--profiles", &plist}, {"--filing-id", &filing}, {NULL, NULL},
+    };
 
     for (i = 1; i < argc; i++) {
-        r = cli_take_option(argc, argv, &i, "--db", &db);
-        if (r == 0)
-            r = cli_take_option(argc, argv, &i, "--slug", &slug);
-        if (r == 0)
-            r = cli_take_option(argc, argv, &i, "--name", &name);
-        if (r == 0)
-            r = cli_take_option(argc, argv, &i, "--kind", &kind);
-        if (r == 0)
-            r = cli_take_option(argc, argv, &i, "--country", &country);
-        if (r == 0)
-            r = cli_take_option(argc, argv, &i, "--time-zone", &tz);
-        if (r == 0)
-            r = cli_take_option(argc, argv, &i, "--profiles", &plist);
-        if (r == 0)
-            r = cli_take_option(argc, argv, &i, "--filing-id", &filing);
+        r = cli_take_options(&cli_cmd_org, argc, argv, &i, opts);
         if (r == 0) {
             r = cli_take_option(argc, argv, &i, "--flag", &flag);
             if (r > 0 && strcmp(flag, "eu_manufacturer") == 0)
@@ -120,9 +111,11 @@ static int org_add(int argc, char **argv)
                 return cli_usage_error(&cli_cmd_org,
                                        "--flag: unknown flag '%s' (eu_manufacturer or us_fceb)",
                                        flag);
+            else if (r < 0)
+                return cli_usage_error(&cli_cmd_org, "%s needs a value", argv[i]);
         }
         if (r < 0)
-            return cli_usage_error(&cli_cmd_org, "%s needs a value", argv[i]);
+            return CLI_EXIT_USAGE;
         if (r == 0)
             return cli_usage_error(&cli_cmd_org, "unknown argument '%s' for add", argv[i]);
     }

@@ -55,17 +55,14 @@ static int token_create(int argc, char **argv)
     int64_t org_id = 0, id = 0;
     unsigned role;
     int i, r, status, error;
+    const cli_option opts[] = {
+        {"--db", &db}, {"--role", &role_name}, {"--name", &name}, {"--org", &org}, {NULL, NULL},
+    };
 
     for (i = 1; i < argc; i++) {
-        r = cli_take_option(argc, argv, &i, "--db", &db);
-        if (r == 0)
-            r = cli_take_option(argc, argv, &i, "--role", &role_name);
-        if (r == 0)
-            r = cli_take_option(argc, argv, &i, "--name", &name);
-        if (r == 0)
-            r = cli_take_option(argc, argv, &i, "--org", &org);
+        r = cli_take_options(&cli_cmd_token, argc, argv, &i, opts);
         if (r < 0)
-            return cli_usage_error(&cli_cmd_token, "%s needs a value", argv[i]);
+            return CLI_EXIT_USAGE;
         if (r > 0)
             continue;
         return cli_usage_error(&cli_cmd_token, "unknown argument '%s' for create", argv[i]);
