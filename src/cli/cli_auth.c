@@ -7,6 +7,7 @@
 #include "cli_auth.h"
 #include "vulntrack/auth.h"
 #include "vulntrack/clock.h"
+#include "vulntrack/json.h"
 
 int cli_auth_org_id(const cli_command *cmd, vt_store *s, const char *option, const char *slug,
                     int64_t *id)
@@ -46,4 +47,25 @@ const char *cli_auth_time(char *out, int64_t ms)
         return out;
     }
     return vt_time_format_utc(out, ms);
+}
+
+int cli_auth_list_done(const char *cmd, int error, const vt_error *err, cJSON *arr)
+{
+    vt_buf text = VT_BUF_INIT;
+    int status;
+
+    if (error >= 0 && arr) {
+        error = vt_json_print(&text, arr);
+        if (error >= 0)
+            cli_put_line(text.ptr);
+    }
+    if (error < 0) {
+        cli_errorf(cmd, "%s", error == VT_ENOMEM ? "out of memory" : err->msg);
+        status = cli_exit_for(error);
+    } else {
+        status = cli_finish_output(cmd, CLI_EXIT_OK);
+    }
+    cJSON_Delete(arr);
+    vt_buf_dispose(&text);
+    return status;
 }

@@ -1,9 +1,11 @@
 /*
  * cli_auth.h - what `vulntrack org`, `user` and `token` share: finding
- * an organisation by slug, and showing a time.
+ * an organisation by slug, showing a time, and ending a list.
  */
 #ifndef VT_CLI_AUTH_H
 #define VT_CLI_AUTH_H
+
+#include <cjson/cJSON.h>
 
 #include "cli.h"
 #include "vulntrack/store.h"
@@ -20,5 +22,13 @@ void cli_auth_org_slug(vt_store *s, int64_t id, char *out, size_t cap);
 
 /* `ms` as RFC 3339 UTC, or "-" for 0, into `out` (VT_TIME_TEXT_MAX bytes). */
 const char *cli_auth_time(char *out, int64_t ms);
+
+/*
+ * End a `list` of command `cmd` whose listing returned `error` (with
+ * `err`): on success print `arr` (the --json rows; NULL for the text
+ * table) as one JSON line; on failure say why on stderr. Frees `arr`.
+ * Returns the exit status.
+ */
+int cli_auth_list_done(const char *cmd, int error, const vt_error *err, cJSON *arr);
 
 #endif

@@ -202,7 +202,6 @@ static int org_row(void *ctx, const vt_org *o)
 static int org_list(int argc, char **argv)
 {
     vt_error err = VT_ERROR_INIT;
-    vt_buf text = VT_BUF_INIT;
     const char *db = NULL;
     org_list_ctx c = {NULL};
     vt_store *s = NULL;
@@ -233,19 +232,7 @@ static int org_list(int argc, char **argv)
     }
     if (error >= 0)
         error = vt_org_list(s, 0, org_row, &c, &err);
-    if (error >= 0 && c.arr) {
-        error = vt_json_print(&text, c.arr);
-        if (error >= 0)
-            cli_put_line(text.ptr);
-    }
-    if (error < 0) {
-        cli_errorf("org", "%s", error == VT_ENOMEM ? "out of memory" : err.msg);
-        status = cli_exit_for(error);
-    } else {
-        status = cli_finish_output("org", CLI_EXIT_OK);
-    }
-    cJSON_Delete(c.arr);
-    vt_buf_dispose(&text);
+    status = cli_auth_list_done("org", error, &err, c.arr);
     vt_store_close(s);
     return status;
 }

@@ -138,11 +138,10 @@ static int token_row(void *ctx, const vt_token_info *t)
 static int token_list(int argc, char **argv)
 {
     vt_error err = VT_ERROR_INIT;
-    vt_buf text = VT_BUF_INIT;
     const char *db = NULL;
     list_ctx c = {NULL, NULL, 0};
     bool json = false, all = false;
-    int i, r, status, error;
+    int i, r, status, error = 0;
 
     for (i = 1; i < argc; i++) {
         r = cli_take_option(argc, argv, &i, "--db", &db);
@@ -162,30 +161,14 @@ static int token_list(int argc, char **argv)
         return status;
     if (json) {
         c.arr = cJSON_CreateArray();
-        if (!c.arr) {
-            cli_errorf("token", "out of memory");
-            status = CLI_EXIT_INTERNAL;
-            goto out;
-        }
+        error = c.arr ? 0 : VT_ENOMEM;
     } else {
         printf("%-6s %-8s %-14s %-16s %-24s %-24s %-24s %s\n", "ID", "KIND", "ROLE", "ORG",
                "CREATED", "EXPIRES", "REVOKED", "NAME");
     }
-    error = vt_token_list(c.s, all ? NULL : "machine", 0, token_row, &c, &err);
-    if (error >= 0 && c.arr) {
-        error = vt_json_print(&text, c.arr);
-        if (error >= 0)
-            cli_put_line(text.ptr);
-    }
-    if (error < 0) {
-        cli_errorf("token", "%s", error == VT_ENOMEM ? "out of memory" : err.msg);
-        status = cli_exit_for(error);
-        goto out;
-    }
-    status = cli_finish_output("token", CLI_EXIT_OK);
-out:
-    cJSON_Delete(c.arr);
-    vt_buf_dispose(&text);
+    if (error >= 0)
+        error = vt_token_list(c.s, all ? NULL : "machine", 0, token_row, &c, &err);
+    status = cli_auth_list_done("token", error, &err, c.arr);
     vt_store_close(c.s);
     return status;
 }

@@ -212,7 +212,6 @@ static int user_row(void *ctx, const vt_user_info *u)
 static int user_list(int argc, char **argv)
 {
     vt_error err = VT_ERROR_INIT;
-    vt_buf text = VT_BUF_INIT;
     const char *db = NULL;
     user_list_ctx c = {NULL, NULL};
     bool json = false;
@@ -240,19 +239,7 @@ static int user_list(int argc, char **argv)
     }
     if (error >= 0)
         error = vt_user_list(c.s, 0, user_row, &c, &err);
-    if (error >= 0 && c.arr) {
-        error = vt_json_print(&text, c.arr);
-        if (error >= 0)
-            cli_put_line(text.ptr);
-    }
-    if (error < 0) {
-        cli_errorf("user", "%s", error == VT_ENOMEM ? "out of memory" : err.msg);
-        status = cli_exit_for(error);
-    } else {
-        status = cli_finish_output("user", CLI_EXIT_OK);
-    }
-    cJSON_Delete(c.arr);
-    vt_buf_dispose(&text);
+    status = cli_auth_list_done("user", error, &err, c.arr);
     vt_store_close(c.s);
     return status;
 }
