@@ -64,24 +64,31 @@ int64_t vt_req_scope(const vt_request *req, unsigned all_orgs)
     return (req->who.role & all_orgs) ? 0 : -1;
 }
 
-bool vt_req_org_filter(vt_request *req, int64_t *scope)
+bool vt_req_org_id(vt_request *req, const char *slug, const char *field, int64_t *id)
 {
-    const char *org = vt_req_query(req, "org");
     vt_error err = VT_ERROR_INIT;
-    int64_t id = 0;
-    int error;
+    int error = vt_store_case_org_id(req->store, slug, id, &err);
 
-    if (!org)
-        return true;
-    error = vt_store_case_org_id(req->store, org, &id, &err);
     if (error == VT_ENOTFOUND) {
-        vt_reply_error(req, 422, "invalid", "org", "no organisation '%s'", org);
+        vt_reply_error(req, 422, "invalid", field, "no organisation '%s'", slug);
         return false;
     }
     if (error < 0) {
         vt_reply_from_error(req, &err);
         return false;
     }
+    return true;
+}
+
+bool vt_req_org_filter(vt_request *req, int64_t *scope)
+{
+    const char *org = vt_req_query(req, "org");
+    int64_t id = 0;
+
+    if (!org)
+        return true;
+    if (!vt_req_org_id(req, org, "org", &id))
+        return false;
     if (*scope == 0)
         *scope = id;
     else if (id != *scope)

@@ -44,6 +44,13 @@ bool vt_req_query_i64(vt_request *req, const char *name, int64_t min, int64_t ma
 int64_t vt_req_scope(const vt_request *req, unsigned all_orgs);
 
 /**
+ * The id of the organisation with slug `slug` into *id. False after
+ * replying 422 (with `field`, "org" for a query parameter, "/org" for a
+ * body member) when there is none, or the store's error.
+ */
+bool vt_req_org_id(vt_request *req, const char *slug, const char *field, int64_t *id);
+
+/**
  * Narrow `*scope` (from vt_req_scope) to the organisation named by the
  * query parameter "org", if any: an unrestricted caller gets that
  * organisation, a restricted one naming another organisation gets none

@@ -493,24 +493,11 @@ static int list_users(vt_request *req)
  */
 static bool target_org(vt_request *req, const char *slug, int64_t *org_id)
 {
-    vt_error err = VT_ERROR_INIT;
-    vt_org org;
-    int error;
-
     *org_id = req->who.org_id;
     if (!slug)
         return true;
-    error = vt_org_get(req->store, slug, 0, &org, &err);
-    if (error == VT_ENOTFOUND) {
-        vt_reply_error(req, 422, "invalid", "/org", "no organisation '%s'", slug);
+    if (!vt_req_org_id(req, slug, "/org", org_id))
         return false;
-    }
-    if (error < 0) {
-        vt_reply_from_error(req, &err);
-        return false;
-    }
-    *org_id = org.id;
-    vt_org_dispose(&org);
     if (req->who.org_id != 0 && *org_id != req->who.org_id) {
         vt_reply_error(req, 403, "forbidden", "/org",
                        "an organisation's admin can only add to that organisation");

@@ -325,16 +325,7 @@ static bool open_org(vt_request *req, int64_t *org_id, bool required)
         }
         return true;
     }
-    error = vt_store_case_org_id(req->store, slug, org_id, &err);
-    if (error == VT_ENOTFOUND) {
-        vt_reply_error(req, 422, "invalid", "/org", "no organisation '%s'", slug);
-        return false;
-    }
-    if (error < 0) {
-        vt_reply_from_error(req, &err);
-        return false;
-    }
-    return true;
+    return vt_req_org_id(req, slug, "/org", org_id);
 }
 
 /* Read title, scope and doc of an opening request into j (doc normalised into *doc). */
