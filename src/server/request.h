@@ -1,9 +1,10 @@
 /*
  * request.h - what several route files do with a request in the same way:
- * read a numeric query parameter, scope the caller to an organisation,
- * narrow a list to the "org" query parameter, and load the case named by
- * the path. Each helper that can refuse sends the reply itself and returns
- * false, so a handler ends with `return 0`.
+ * build and send a list, read a numeric query parameter, scope the caller
+ * to an organisation, find an organisation by slug, narrow a list to the
+ * "org" query parameter, and load the case named by the path. Each helper
+ * that can refuse sends the reply itself and returns false, so a handler
+ * then ends with `return 0`.
  */
 #ifndef VT_SERVER_REQUEST_H
 #define VT_SERVER_REQUEST_H
