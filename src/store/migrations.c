@@ -257,6 +257,135 @@ const char *const vt__store_migrations[] = {
     "  content BLOB NOT NULL"
     ");"
     "CREATE INDEX attachments_by_report ON attachments(report_id);",
+
+    /* 4: compliance outputs, first part: who is told (contacts per
+     * organisation and product), the outbox a worker delivers from (written
+     * in the same transaction as the change that causes a message), the
+     * authority-report submissions, and the records the disclosure gate
+     * reads (approvals, consents, attestations, blackout windows). */
+    "CREATE TABLE contacts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  product_id INTEGER REFERENCES products(id)," /* NULL: every product */
+    "  versions TEXT," /* JSON array of product versions; NULL: all */
+    "  role TEXT NOT NULL CHECK (role IN ('upstream', 'downstream_vendor', 'user',"
+    "    'customer', 'authority', 'csirt')),"
+    "  name TEXT NOT NULL,"
+    "  country TEXT NOT NULL," /* ISO 3166-1 alpha-2: rule P7 decides by it */
+    "  is_product_provider INTEGER NOT NULL DEFAULT 0," /* P7's one exception */
+    "  channel TEXT NOT NULL CHECK (channel IN ('webhook', 'email')),"
+    "  address TEXT NOT NULL," /* URL or e-mail address */
+    "  secret TEXT," /* webhook signing key */
+    "  created_ms INTEGER NOT NULL,"
+    "  disabled_ms INTEGER"
+    ");"
+    "CREATE INDEX contacts_by_org ON contacts(org_id, role);"
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  message_id TEXT NOT NULL UNIQUE," /* what receivers de-duplicate on */
+    "  case_id INTEGER REFERENCES cases(id),"
+    "  contact_id INTEGER NOT NULL REFERENCES contacts(id),"
+    "  kind TEXT NOT NULL,"
+    "  obligation TEXT," /* the obligation a delivery meets, e.g. CN-UPSTREAM */
+    "  subject TEXT NOT NULL,"
+    "  body_json TEXT NOT NULL,"
+    "  body_text TEXT NOT NULL,"
+    "  body_html TEXT,"
+    "  state TEXT NOT NULL CHECK (state IN ('pending', 'delivering', 'delivered', 'dead')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_ms INTEGER NOT NULL,"
+    "  last_error TEXT,"
+    "  created_ms INTEGER NOT NULL,"
+    "  delivered_ms INTEGER"
+    ");"
+    "CREATE INDEX outbox_due ON outbox(state, next_attempt_ms);"
+    "CREATE TABLE authority_submissions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+    "  submitted_ms INTEGER NOT NULL,"
+    "  receipt_number TEXT,"
+    "  report_sha256 TEXT NOT NULL,"
+    "  report_json TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  recorded_ms INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE disclosure_records ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER REFERENCES cases(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('early_publication_approval', 'mps_consent',"
+    "    'cross_border_release', 'no_exaggeration_attestation')),"
+    "  record TEXT NOT NULL," /* JSON: references, dates, approver */
+    "  actor TEXT NOT NULL,"
+    "  created_ms INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX disclosure_records_by_case ON disclosure_records(case_id, kind);"
+    "CREATE TABLE blackout_windows ("
+    "  id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER REFERENCES orgs(id)," /* NULL: every organisation */
+    "  starts_ms INTEGER NOT NULL,"
+    "  ends_ms INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  created_ms INTEGER NOT NULL"
+    ");",
+
+    /* 5: compliance outputs, second part: published advisories, VEX
+     * statements on product findings, CRA report stages, and an operator's
+     * deployed assets. */
+    "CREATE TABLE published_advisories ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+    "  tracking_id TEXT NOT NULL,"
+    "  revision INTEGER NOT NULL,"
+    "  category TEXT NOT NULL," /* csaf_security_advisory, csaf_vex, osv */
+    "  document TEXT NOT NULL,"
+    "  sha512 TEXT NOT NULL,"
+    "  published_ms INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  UNIQUE (tracking_id, revision, category)"
+    ");"
+    "CREATE TABLE vex_statements ("
+    "  id INTEGER PRIMARY KEY,"
+    "  product_id INTEGER NOT NULL REFERENCES products(id),"
+    "  version TEXT NOT NULL,"
+    "  vulnerability TEXT NOT NULL," /* advisory id or CVE */
+    "  component_purl TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL CHECK (status IN ('under_investigation', 'affected',"
+    "    'not_affected', 'fixed', 'false_positive')),"
+    "  justification TEXT,"
+    "  original_justification TEXT," /* the value as set, when a format maps it lossily */
+    "  impact_statement TEXT,"
+    "  action_statement TEXT,"
+    "  actor TEXT NOT NULL,"
+    "  updated_ms INTEGER NOT NULL,"
+    "  UNIQUE (product_id, version, vulnerability, component_purl)"
+    ");"
+    "CREATE TABLE cra_stages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+    "  stage TEXT NOT NULL," /* CRA-V-EW, CRA-V-N, CRA-V-FR, CRA-I-EW, ... */
+    "  fields TEXT NOT NULL," /* JSON: the stage's field set */
+    "  submitted_ms INTEGER,"
+    "  evidence TEXT,"
+    "  actor TEXT NOT NULL,"
+    "  updated_ms INTEGER NOT NULL,"
+    "  UNIQUE (case_id, stage)"
+    ");"
+    "CREATE TABLE assets ("
+    "  id INTEGER PRIMARY KEY,"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),"
+    "  name TEXT NOT NULL,"
+    "  vendor TEXT,"
+    "  product TEXT,"
+    "  version TEXT,"
+    "  purl TEXT,"
+    "  sbom TEXT,"
+    "  publicly_exposed TEXT NOT NULL DEFAULT 'unknown'"
+    "    CHECK (publicly_exposed IN ('yes', 'no', 'unknown')),"
+    "  next_upgrade_ms INTEGER,"
+    "  identifiers TEXT NOT NULL DEFAULT '[]'," /* host names, addresses: rule P2 */
+    "  created_ms INTEGER NOT NULL,"
+    "  UNIQUE (org_id, name)"
+    ");",
 };
 
 const size_t vt__store_migration_count =
