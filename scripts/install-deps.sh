@@ -5,9 +5,10 @@
 set -eu
 
 # Build: compiler, CMake, pkg-config, and the libraries the code links
-# (libmicrohttpd is the HTTP server of `vulntrack serve`). tzdata holds the
-# IANA time zones the deadline clocks read at run time.
-BUILD_PKGS="build-essential cmake pkg-config libcjson-dev libsodium-dev libsqlite3-dev libarchive-dev libmicrohttpd-dev tzdata"
+# (libmicrohttpd is the HTTP server of `vulntrack serve`; libcurl delivers
+# webhooks and e-mail). tzdata holds the IANA time zones the deadline clocks
+# read at run time.
+BUILD_PKGS="build-essential cmake pkg-config libcjson-dev libsodium-dev libsqlite3-dev libarchive-dev libmicrohttpd-dev libcurl4-openssl-dev tzdata"
 # Tests: cmocka for unit tests; Debian's python3 with the reference
 # implementations the differential tests compare against (dpkg ships with
 # Debian, rpm's comparison comes with python3-rpm, PEP 440 with
@@ -16,8 +17,9 @@ BUILD_PKGS="build-essential cmake pkg-config libcjson-dev libsodium-dev libsqlit
 # the scan's SARIF, CycloneDX VEX and OpenVEX output against their schemas.
 # python3-yaml reads docs/openapi.yaml in the route-coverage test; openssl
 # makes the throw-away TLS certificate of the TLS test; wrk is the load
-# generator of bench/intake.
-TEST_PKGS="libcmocka-dev python3 python3-rpm python3-packaging python3-pip dpkg python3-jsonschema python3-yaml openssl wrk"
+# generator of bench/intake. python3-aiosmtpd is the real SMTP server the
+# notification tests deliver to.
+TEST_PKGS="libcmocka-dev python3 python3-rpm python3-packaging python3-pip dpkg python3-jsonschema python3-yaml openssl wrk python3-aiosmtpd"
 # Fuzzing and sanitizer builds: clang with libFuzzer and its runtimes.
 FUZZ_PKGS="clang libclang-rt-14-dev"
 
