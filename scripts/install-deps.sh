@@ -24,6 +24,12 @@ TEST_PKGS="libcmocka-dev python3 python3-rpm python3-packaging python3-pip dpkg 
 FUZZ_PKGS="clang libclang-rt-14-dev"
 
 want="$BUILD_PKGS $TEST_PKGS $FUZZ_PKGS"
+# Node.js and npm run the CSAF reference validator (from the npm registry)
+# in the tests. A machine that already has a node with npm (Debian's, or a
+# nodejs package that bundles npm) keeps it; otherwise Debian's are added.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    want="$want nodejs npm"
+fi
 missing=""
 for p in $want; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
