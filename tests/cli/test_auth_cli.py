@@ -269,6 +269,15 @@ def run_on_terminal(args, answers, timeout=30):
             done, code = os.waitpid(pid, os.WNOHANG)
             if done:
                 status = code
+                # What it wrote just before exiting may still be unread.
+                while select.select([fd], [], [], 0.2)[0]:
+                    try:
+                        chunk = os.read(fd, 4096)
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    shown += chunk
                 break
     finally:
         if status is None:
