@@ -38,6 +38,8 @@ extern const cli_command cli_cmd_ledger;
 extern const cli_command cli_cmd_org;
 extern const cli_command cli_cmd_user;
 extern const cli_command cli_cmd_token;
+extern const cli_command cli_cmd_case;
+extern const cli_command cli_cmd_advisory;
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);

@@ -20,6 +20,8 @@ static const cli_command *const commands[] = {
     &cli_cmd_org,
     &cli_cmd_user,
     &cli_cmd_token,
+    &cli_cmd_case,
+    &cli_cmd_advisory,
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))

@@ -8,5 +8,7 @@
 
 const vt_route *const vt_route_tables[] = {
     vt_routes_system,  vt_routes_auth,     vt_routes_reports,     vt_routes_ledger,
-    vt_routes_cases,   vt_routes_products, vt_routes_obligations, NULL,
+    vt_routes_cases,   vt_routes_products, vt_routes_obligations, vt_routes_authority,
+    vt_routes_notifications, vt_routes_disclosure, vt_routes_advisories, vt_routes_operators,
+    NULL,
 };

@@ -52,6 +52,11 @@ extern const vt_route vt_routes_ledger[];      /* routes_ledger.c: verify, entri
 extern const vt_route vt_routes_cases[];       /* routes_cases.c: cases, transitions, events */
 extern const vt_route vt_routes_products[];    /* routes_products.c: inventory, SBOMs, findings */
 extern const vt_route vt_routes_obligations[]; /* routes_obligations.c: deadline clocks */
+extern const vt_route vt_routes_authority[];     /* routes_authority.c: authority report, CRA stages */
+extern const vt_route vt_routes_notifications[]; /* routes_notifications.c: contacts, outbox */
+extern const vt_route vt_routes_disclosure[];    /* routes_disclosure.c: the gate and its records */
+extern const vt_route vt_routes_advisories[];    /* routes_advisories.c: CSAF, OSV, publication */
+extern const vt_route vt_routes_operators[];     /* routes_operators.c: VEX statements, assets */
 
 /* Every table above, in order, ended by NULL (routes.c). */
 extern const vt_route *const vt_route_tables[];
