@@ -1017,6 +1017,8 @@ struct rule {
     int (*check)(struct fields *f, cJSON *item, const char *at);
 };
 
+static int rule_operator_confidential(struct fields *f, cJSON *item, const char *at);
+
 static const struct rule rules[] = {
     {"products", rule_products},
     {"product_type", rule_product_type},
@@ -1040,7 +1042,46 @@ static const struct rule rules[] = {
     {"source_finding", rule_source_finding},
     {"ssvc", rule_ssvc},
     {"next_upgrade", rule_time},
+    {"operator_confidential", rule_operator_confidential},
 };
+
+/*
+ * The doc keys whose values belong to a network operator and must never
+ * leave the organisation (Art. 9(2)): the disclosure gate refuses a
+ * document that contains any of their text (docs/disclosure.md, P2).
+ * Each entry names another top-level field once.
+ */
+static int rule_operator_confidential(struct fields *f, cJSON *item, const char *at)
+{
+    static const char *const self = "operator_confidential";
+    const cJSON *e, *o;
+    char ptr[VT_ERROR_FIELD_MAX];
+    size_t i = 0, j;
+    int error = check_array(f, item, at);
+
+    cJSON_ArrayForEach(e, item)
+    {
+        bool known = false;
+
+        if (error < 0)
+            break;
+        ptr_index(ptr, sizeof(ptr), at, i++);
+        if (!cJSON_IsString(e) || !e->valuestring[0])
+            return refuse(f, ptr, "must be the name of a field");
+        for (j = 0; j < sizeof(rules) / sizeof(rules[0]) && !known; j++)
+            known = strcmp(e->valuestring, rules[j].key) == 0;
+        if (!known || strcmp(e->valuestring, self) == 0)
+            return refuse(f, ptr, "not a field that can be marked operator-confidential");
+        cJSON_ArrayForEach(o, item)
+        {
+            if (o == e)
+                break;
+            if (cJSON_IsString(o) && strcmp(o->valuestring, e->valuestring) == 0)
+                return refuse(f, ptr, "appears twice");
+        }
+    }
+    return error;
+}
 
 int vt_case_doc_normalize(cJSON **out, const cJSON *in, const vt_grade_tables *tables,
                           const char *pointer_prefix, vt_error *err)
