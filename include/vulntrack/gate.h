@@ -33,6 +33,9 @@ typedef struct vt_gate_refusal {
 typedef struct vt_gate_result {
     size_t count; /* 0: allowed */
     vt_gate_refusal refusals[VT_GATE_MAX_REFUSALS];
+    /* "" or why a rule passed without its check applying (e.g. P7 for an
+       organisation outside China). */
+    char note[256];
 } vt_gate_result;
 
 /*
@@ -56,8 +59,8 @@ VT_EXTERN int vt_gate_check_share(vt_store *s, int64_t case_id, const char *coun
                                   bool recipient_is_provider, vt_gate_result *out,
                                   vt_error *err);
 
-/* {"allowed": bool, "refusals": [{rule, code, message, remedy}]} (new object;
-   caller frees with cJSON_Delete). NULL when out of memory. */
+/* {"allowed": bool, "refusals": [{rule, code, message, remedy}], "note"?}
+   (new object; caller frees with cJSON_Delete). NULL when out of memory. */
 VT_EXTERN cJSON *vt_gate_result_json(const vt_gate_result *r);
 
 /* A one-line summary "P1 no_fix_available: <message>; P3 ..." of the
