@@ -1,0 +1,294 @@
+/*
+ * csaf_product_tree.c - the products of a case as CSAF sees them: one
+ * entry per product version (a version string, a range, or the product
+ * itself when it names no version), each with a product id and its CSAF
+ * status (spec §11 mapping), and the product_tree built from them:
+ * vendor -> product_name -> product_version / product_version_range.
+ *
+ * Status of an entry: its VEX statement when the product has one for
+ * that version, else `fixed` for fixed_versions and `known_affected` for
+ * versions. A VEX statement for a version not listed adds an entry.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "csaf_internal.h"
+#include "vulntrack/alloc.h"
+#include "vulntrack/buf.h"
+#include "vulntrack/json.h"
+
+void vt__csaf_products_dispose(vt__csaf_products *p)
+{
+    vt_free(p->pv);
+    p->pv = NULL;
+    p->n = p->cap = 0;
+}
+
+static vt__csaf_pv *pv_add(vt__csaf_products *p)
+{
+    vt__csaf_pv *e;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        vt__csaf_pv *np = vt_realloc(p->pv, cap * sizeof(*np));
+        if (!np)
+            return NULL;
+        p->pv = np;
+        p->cap = cap;
+    }
+    e = &p->pv[p->n];
+    memset(e, 0, sizeof(*e));
+    snprintf(e->id, sizeof(e->id), "CSAFPID-%04zu", p->n + 1);
+    p->n++;
+    return e;
+}
+
+/* The entry of product `prod` for version string `v`, or NULL. */
+static vt__csaf_pv *pv_find(vt__csaf_products *p, size_t prod, const char *v)
+{
+    size_t i;
+    for (i = 0; i < p->n; i++)
+        if (p->pv[i].product == prod && p->pv[i].version && strcmp(p->pv[i].version, v) == 0)
+            return &p->pv[i];
+    return NULL;
+}
+
+static void apply_vex(vt__csaf_pv *e, const cJSON *st)
+{
+    const char *status = vt__csaf_str(st, "status");
+    const char *csaf = vt_csaf_product_status(status);
+
+    if (!csaf)
+        return;
+    e->status = csaf;
+    e->flag = NULL;
+    if (strcmp(status, "FALSE_POSITIVE") == 0)
+        e->flag = "component_not_present";
+    else if (strcmp(status, "NOT_AFFECTED") == 0)
+        e->flag = vt_csaf_flag_label(vt__csaf_str(st, "justification"));
+    e->impact = vt__csaf_str(st, "impact_statement");
+    e->action = vt__csaf_str(st, "action_statement");
+}
+
+static int collect_product(vt__csaf_products *out, const cJSON *prod, size_t idx,
+                           const char *vendor)
+{
+    const cJSON *v, *versions = cJSON_GetObjectItemCaseSensitive(prod, "versions");
+    const cJSON *fixed = cJSON_GetObjectItemCaseSensitive(prod, "fixed_versions");
+    const cJSON *vex = cJSON_GetObjectItemCaseSensitive(prod, "vex");
+    const char *pvendor = vt__csaf_str(prod, "vendor");
+    const char *name = vt__csaf_str(prod, "name");
+    size_t first = out->n;
+    vt__csaf_pv *e;
+
+    if (!name)
+        return 0;
+    if (!pvendor)
+        pvendor = vendor;
+    cJSON_ArrayForEach(v, versions)
+    {
+        if (cJSON_IsString(v) && pv_find(out, idx, v->valuestring))
+            continue;
+        if (!cJSON_IsString(v) && !cJSON_IsObject(v))
+            continue;
+        e = pv_add(out);
+        if (!e)
+            return VT_ENOMEM;
+        e->product = idx;
+        e->vendor = pvendor;
+        e->name = name;
+        e->version = cJSON_IsString(v) ? v->valuestring : NULL;
+        e->range = cJSON_IsObject(v) ? v : NULL;
+        e->status = "known_affected";
+    }
+    cJSON_ArrayForEach(v, fixed)
+    {
+        if (!cJSON_IsString(v) || pv_find(out, idx, v->valuestring))
+            continue;
+        e = pv_add(out);
+        if (!e)
+            return VT_ENOMEM;
+        e->product = idx;
+        e->vendor = pvendor;
+        e->name = name;
+        e->version = v->valuestring;
+        e->status = "fixed";
+    }
+    cJSON_ArrayForEach(v, vex)
+    {
+        const char *ver = vt__csaf_str(v, "version");
+        if (!ver || !vt_csaf_product_status(vt__csaf_str(v, "status")))
+            continue;
+        e = pv_find(out, idx, ver);
+        if (!e) {
+            e = pv_add(out);
+            if (!e)
+                return VT_ENOMEM;
+            e->product = idx;
+            e->vendor = pvendor;
+            e->name = name;
+            e->version = ver;
+        }
+        apply_vex(e, v);
+    }
+    if (out->n == first) {
+        /* A product named without versions: the product itself is affected. */
+        e = pv_add(out);
+        if (!e)
+            return VT_ENOMEM;
+        e->product = idx;
+        e->vendor = pvendor;
+        e->name = name;
+        e->status = "known_affected";
+    }
+    return 0;
+}
+
+int vt__csaf_products_collect(vt__csaf_products *out, const cJSON *doc, const char *vendor)
+{
+    const cJSON *prod, *prods = doc ? cJSON_GetObjectItemCaseSensitive(doc, "products") : NULL;
+    size_t idx = 0;
+    int error = 0;
+
+    memset(out, 0, sizeof(*out));
+    cJSON_ArrayForEach(prod, prods)
+    {
+        error = collect_product(out, prod, idx++, vendor);
+        if (error)
+            break;
+    }
+    if (error)
+        vt__csaf_products_dispose(out);
+    return error;
+}
+
+/* A range as a vers string (CSAF product_version_range): "vers:<scheme>/>=a|<b". */
+static int range_vers(vt_buf *b, const cJSON *range)
+{
+    const char *scheme = vt__csaf_str(range, "scheme");
+    const char *intro = vt__csaf_str(range, "introduced");
+    const char *fixed = vt__csaf_str(range, "fixed");
+    const char *last = vt__csaf_str(range, "last_affected");
+    bool any = false;
+    int error;
+    size_t i;
+
+    error = vt_buf_puts(b, "vers:");
+    for (i = 0; !error && scheme && scheme[i] && scheme[i] != ':'; i++) {
+        char c = scheme[i];
+        error = vt_buf_putc(b, (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c);
+    }
+    if (!error && !scheme)
+        error = vt_buf_puts(b, "generic");
+    if (!error)
+        error = vt_buf_putc(b, '/');
+    if (!error && intro && strcmp(intro, "0") != 0) {
+        error = vt_buf_printf(b, ">=%s", intro);
+        any = true;
+    }
+    if (!error && (fixed || last)) {
+        error = vt_buf_printf(b, "%s%s%s", any ? "|" : "", fixed ? "<" : "<=", fixed ? fixed : last);
+        any = true;
+    }
+    if (!error && !any)
+        error = vt_buf_puts(b, "*");
+    return error;
+}
+
+static cJSON *branch_new(const char *category, const char *name)
+{
+    cJSON *b = cJSON_CreateObject();
+    if (b && (vt_json_add_str(b, "category", category) || vt_json_add_str(b, "name", name))) {
+        cJSON_Delete(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* The child branch of `parent` with `name`, created if missing. */
+static cJSON *branch_child(cJSON *parent, const char *category, const char *name)
+{
+    cJSON *kids = cJSON_GetObjectItemCaseSensitive(parent, "branches"), *k;
+
+    if (!kids) {
+        kids = cJSON_CreateArray();
+        if (vt_json_add_take(parent, "branches", kids))
+            return NULL;
+    }
+    cJSON_ArrayForEach(k, kids)
+    {
+        const char *kn = vt__csaf_str(k, "name");
+        if (kn && strcmp(kn, name) == 0)
+            return k;
+    }
+    k = branch_new(category, name);
+    if (vt_json_add_take(kids, NULL, k))
+        return NULL;
+    return k;
+}
+
+static int add_product(cJSON *branch, const vt__csaf_pv *e, const char *label)
+{
+    vt_buf full = VT_BUF_INIT;
+    cJSON *p = cJSON_CreateObject();
+    int error = p ? 0 : VT_ENOMEM;
+
+    if (!error)
+        error = vt_buf_printf(&full, "%s %s%s%s", e->vendor, e->name, label ? " " : "",
+                              label ? label : "");
+    if (!error)
+        error = vt_json_add_str(p, "name", full.ptr);
+    if (!error)
+        error = vt_json_add_str(p, "product_id", e->id);
+    vt_buf_dispose(&full);
+    if (error) {
+        cJSON_Delete(p);
+        return VT_ENOMEM;
+    }
+    return vt_json_add_take(branch, "product", p);
+}
+
+int vt__csaf_product_tree(cJSON **out, const vt__csaf_products *p)
+{
+    cJSON *root = cJSON_CreateObject(), *tree = cJSON_CreateObject();
+    vt_buf label = VT_BUF_INIT;
+    int error = root && tree ? 0 : VT_ENOMEM;
+    size_t i;
+
+    *out = NULL;
+    for (i = 0; !error && i < p->n; i++) {
+        const vt__csaf_pv *e = &p->pv[i];
+        cJSON *vendor = branch_child(tree, "vendor", e->vendor);
+        cJSON *prod = vendor ? branch_child(vendor, "product_name", e->name) : NULL;
+        cJSON *leaf = NULL;
+
+        if (!prod) {
+            error = VT_ENOMEM;
+            break;
+        }
+        vt_buf_clear(&label);
+        if (e->version) {
+            leaf = branch_child(prod, "product_version", e->version);
+            error = leaf ? add_product(leaf, e, e->version) : VT_ENOMEM;
+        } else if (e->range) {
+            error = range_vers(&label, e->range);
+            if (!error)
+                leaf = branch_child(prod, "product_version_range", label.ptr);
+            if (!error)
+                error = leaf ? add_product(leaf, e, label.ptr) : VT_ENOMEM;
+        } else {
+            error = add_product(prod, e, NULL);
+        }
+    }
+    vt_buf_dispose(&label);
+    if (!error) {
+        cJSON *b = cJSON_DetachItemFromObjectCaseSensitive(tree, "branches");
+        error = vt_json_add_take(root, "branches", b ? b : cJSON_CreateArray());
+    }
+    cJSON_Delete(tree);
+    if (error) {
+        cJSON_Delete(root);
+        return VT_ENOMEM;
+    }
+    *out = root;
+    return 0;
+}
