@@ -63,7 +63,7 @@ VT_EXTERN int vt_gate_check_share(vt_store *s, int64_t case_id, const char *coun
    (new object; caller frees with cJSON_Delete). NULL when out of memory. */
 VT_EXTERN cJSON *vt_gate_result_json(const vt_gate_result *r);
 
-/* A one-line summary "P1 no_fix_available: <message>; P3 ..." of the
+/* A one-line list "P1 no_fix_available, P3 no_attestation" of the
    refusals into buf (always terminated, truncated to fit). */
 VT_EXTERN void vt_gate_result_summary(const vt_gate_result *r, char *buf, size_t cap);
 
