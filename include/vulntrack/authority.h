@@ -198,12 +198,11 @@ VT_EXTERN int vt_cra_confirm_exploitation(vt_store *w, const struct vt_policy_se
 
 /**
  * Suggestions of exploitation for case `case_id`: the case's CVE
- * identifiers found in the KEV catalogue text `kev` (may be NULL: none).
- * Never records anything. New object {"suggestions": [{source, cve,
- * date_added, note}], "confirmed": bool}. Returns 0, VT_ENOTFOUND, VT_EIO
- * or VT_ENOMEM.
+ * identifiers found in the stored KEV catalogue (vulntrack db import).
+ * Never records anything: only a person confirms (vt_cra_confirm_exploitation).
+ * New object {"suggestions": [{source, cve, date_added, name, note}],
+ * "confirmed": bool}. Returns 0, VT_ENOTFOUND, VT_EIO or VT_ENOMEM.
  */
-VT_EXTERN int vt_cra_suggestions(cJSON **out, vt_store *s, int64_t case_id, const char *kev,
-                                 size_t kev_len, vt_error *err);
+VT_EXTERN int vt_cra_suggestions(cJSON **out, vt_store *s, int64_t case_id, vt_error *err);
 
 #endif
