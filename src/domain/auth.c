@@ -260,12 +260,35 @@ out:
 /*
  * Check a flags JSON object text: eu_manufacturer and us_fceb booleans,
  * platform_filing_id a non-empty string (the MIIT filing number of a
- * collection platform); nothing else. When `out` is not NULL, append the
+ * collection platform), contact the provider's contact point for the
+ * authority report (an object of name, email, phone, address, url
+ * strings); nothing else. When `out` is not NULL, append the
  * canonical form (keys in that order) to `out`.
  */
+/* flags.contact: {name?, email?, phone?, address?, url?}, at least one, each 1-256 chars. */
+static bool contact_ok(const cJSON *c)
+{
+    static const char *const keys[] = {"name", "email", "phone", "address", "url"};
+    const cJSON *m;
+    size_t k;
+    bool known;
+
+    if (!cJSON_IsObject(c) || !c->child)
+        return false;
+    cJSON_ArrayForEach(m, c) {
+        known = false;
+        for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+            known = known || strcmp(m->string, keys[k]) == 0;
+        if (!known || !cJSON_IsString(m) || !text_ok(m->valuestring, 256))
+            return false;
+    }
+    return true;
+}
+
 static int flags_check(const char *text, vt_buf *out, vt_error *err)
 {
-    static const char *const keys[] = {"eu_manufacturer", "us_fceb", "platform_filing_id"};
+    static const char *const keys[] = {"eu_manufacturer", "us_fceb", "platform_filing_id",
+                                       "contact"};
     cJSON *doc = NULL, *item, *canon = NULL;
     int error = json_parse_whole(text, &doc);
     size_t k;
@@ -285,17 +308,21 @@ static int flags_check(const char *text, vt_buf *out, vt_error *err)
             ok = cJSON_IsBool(item);
         else if (strcmp(item->string, "platform_filing_id") == 0)
             ok = cJSON_IsString(item) && text_ok(item->valuestring, 128);
+        else if (strcmp(item->string, "contact") == 0)
+            ok = contact_ok(item);
         else {
             error = vt_error_set_field(err, VT_EINVALID, where,
                                        "unknown flag (known: eu_manufacturer, us_fceb, "
-                                       "platform_filing_id)");
+                                       "platform_filing_id, contact)");
             goto out;
         }
         if (!ok) {
             error = vt_error_set_field(err, VT_EINVALID, where,
                                        "%s must be %s", item->string,
-                                       item->string[0] == 'p' ? "a non-empty string"
-                                                              : "true or false");
+                                       item->string[0] == 'p'   ? "a non-empty string"
+                                       : item->string[0] == 'c' ? "an object of name, email, "
+                                                                  "phone, address, url strings"
+                                                                : "true or false");
             goto out;
         }
     }
