@@ -73,8 +73,9 @@ VT_EXTERN void vt_gate_result_summary(const vt_gate_result *r, char *buf, size_t
  * Store a disclosure record of `kind` ("early_publication_approval",
  * "mps_consent", "cross_border_release", "no_exaggeration_attestation") for
  * case `case_id`; `record` is the kind's JSON object (required members in
- * docs/disclosure.md). An attestation is stored with `user_id` as its
- * reviewer. Appends ledger entry "disclosure.recorded". Inside the caller's
+ * docs/disclosure.md). An attestation is stored with its reviewer: `actor`
+ * and `user_id` (0 for a machine token: stored as null); members named
+ * reviewer or reviewer_user_id in `record` are refused. Appends ledger entry "disclosure.recorded". Inside the caller's
  * transaction. *id_out (may be NULL) gets the new row id. Returns 0,
  * VT_EINVALID (err->field names the member), VT_ENOTFOUND or VT_EIO.
  */

@@ -13,6 +13,7 @@
 #include "cases_internal.h"
 #include "vulntrack/auth.h"
 #include "vulntrack/clock.h"
+#include "vulntrack/gate.h"
 #include "vulntrack/osv.h"
 #include "vulntrack/store_cases.h"
 
@@ -126,25 +127,32 @@ static int guard_remedied(const vt__case_guard_ctx *g, vt_error *err)
 }
 
 /*
- * Disclosure: remediations to publish with the advisory (§5 P5) and the
- * embargo over. The full §5 publication guard is applied by the disclosure
- * module on every public output; this is the lifecycle's own minimum.
+ * Disclosure: the embargo is over and the disclosure gate (Art. 9, rules
+ * P1-P6, gate.h) allows publishing the case now. A refusal names the
+ * first failing rule and lists every refusal; GET or POST
+ * /api/v1/cases/{id}/gate shows each with what would satisfy it.
  */
 static int guard_disclosable(const vt__case_guard_ctx *g, vt_error *err)
 {
     const char *embargo = doc_text(g->doc, "embargo_until");
-    int error = guard_remedied(g, err);
+    vt_gate_result res;
+    char all[160];
     int64_t until = 0;
+    int error;
 
-    if (error < 0)
-        return error;
     if (embargo) {
         if (vt_time_parse_rfc3339(&until, embargo, strlen(embargo)) != 0)
             return missing(err, "/doc/embargo_until", "not an RFC 3339 time");
         if (until > g->in->now_ms)
             return missing(err, "/doc/embargo_until", "the embargo has not ended");
     }
-    return 0;
+    error = vt_gate_check_publish(g->s, g->c->id, NULL, g->in->now_ms, &res, err);
+    if (error < 0 || res.count == 0)
+        return error;
+    vt_gate_result_summary(&res, all, sizeof(all));
+    return vt_error_set_field(err, VT_EINVALID, "/gate",
+                              "/gate: publication refused by %s (%s); refusals: %s",
+                              res.refusals[0].rule, res.refusals[0].code, all);
 }
 
 /* Closing: no obligation left open (each met or waived). */

@@ -159,7 +159,8 @@ int vt_gate_record_add(vt_store *w, int64_t case_id, const char *kind, const cJS
     error = rec ? country_fix(rec, err) : vt_error_set(err, VT_ENOMEM, 0, "out of memory");
     /* Art. 9(3): the attestation is the reviewer's own, stored with the user id. */
     if (error == 0 && strcmp(kind, "no_exaggeration_attestation") == 0 &&
-        (vt_json_add_num(rec, "reviewer_user_id", (double)user_id) < 0 ||
+        ((user_id > 0 ? vt_json_add_num(rec, "reviewer_user_id", (double)user_id)
+                      : vt_json_add_null(rec, "reviewer_user_id")) < 0 ||
          vt_json_add_str(rec, "reviewer", actor) < 0))
         error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
     if (error == 0 && vt_json_print(&text, rec) < 0)

@@ -23,6 +23,7 @@
 #include "vulntrack/auth.h"
 #include "vulntrack/cases.h"
 #include "vulntrack/clock.h"
+#include "vulntrack/gate.h"
 #include "vulntrack/grade.h"
 #include "vulntrack/json.h"
 #include "vulntrack/ledger.h"
@@ -129,6 +130,23 @@ static int64_t open_from_report(fixture *f, const char *report, int64_t now, cha
     if (rc < 0)
         fail_msg("create: %s", err.msg);
     return id;
+}
+
+/* Record the reviewer's no-exaggeration attestation the disclosure gate asks for (P3). */
+static void attest(fixture *f, int64_t id)
+{
+    vt_error err = VT_ERROR_INIT;
+    cJSON *rec = cJSON_CreateObject();
+    int rc;
+
+    assert_non_null(rec);
+    begin(f);
+    rc = vt_gate_record_add(f->db.s, id, "no_exaggeration_attestation", rec, 7, "user:reviewer",
+                            T0, NULL, &err);
+    end(f, rc);
+    cJSON_Delete(rec);
+    if (rc < 0)
+        fail_msg("attestation: %s", err.msg);
 }
 
 /* Try a transition; returns the code, with the refusal and error. */
@@ -385,6 +403,10 @@ static void test_cases__walk(void **state)
 
     patch_ok(f, id, "{\"embargo_until\": \"2026-03-10T00:00:00+08:00\"}");
     move_refused(f, id, VT_CASE_DISCLOSED, VT_ROLE_PSIRT_MANAGER, NULL, t, "/doc/embargo_until");
+    /* After the embargo, the disclosure gate (gate.h): P3 needs a reviewer's attestation. */
+    move_refused(f, id, VT_CASE_DISCLOSED, VT_ROLE_PSIRT_MANAGER, NULL, T0 + 7 * 24 * HOUR,
+                 "/gate");
+    attest(f, id);
     move_ok(f, id, VT_CASE_DISCLOSED, VT_ROLE_PSIRT_MANAGER, NULL, T0 + 7 * 24 * HOUR, &o);
     assert_true(stamped(&o, "E_PUBLISHED"));
 
