@@ -1,7 +1,9 @@
 /*
  * advisories.h - publishing a case: its CSAF 2.0 documents (security
  * advisory and VEX profiles) and OSV record are built from the case
- * (csaf.h), checked by the disclosure gate (gate.h, rules P1-P6, on the
+ * (csaf.h; the VEX document's tracking id is the advisory's with "-VEX"
+ * appended, so that both can live in one provider directory), checked by
+ * the disclosure gate (gate.h, rules P1-P6, on the
  * text of each document) and, when the gate allows it, stored in
  * published_advisories with the next revision, a ledger entry
  * "advisory.published", the E_PUBLISHED clock event at the first

@@ -101,6 +101,7 @@ int vt_advisory_prepare(vt_store *s, int64_t case_id, int64_t now_ms, vt_advisor
     cJSON *doc = NULL, *flags = NULL, *built = NULL;
     vt_advisory_filter f = {0};
     vt_advisory_input in = {0};
+    char vex_id[VT_ADVISORY_ID_MAX + 4];
     bool found = false;
     size_t i;
     int error;
@@ -149,8 +150,16 @@ int vt_advisory_prepare(vt_store *s, int64_t case_id, int64_t now_ms, vt_advisor
         in.nrevisions = revs->n + 1;
         in.generator_version = vt_version_string();
     }
+    /* The VEX document is a document of its own in a provider's directory,
+       so it has a tracking id (and file name) of its own. */
+    if (!error)
+        error = snprintf(vex_id, sizeof(vex_id), "%s-VEX", out->tracking_id) <
+                        (int)sizeof(vex_id)
+                    ? 0
+                    : VT_ETOOBIG;
     for (i = 0; !error && i < VT_ADVISORY_FORMAT_COUNT; i++) {
         vt_gate_result g;
+        in.tracking_id = i == VT_ADVISORY_CSAF_VEX ? vex_id : out->tracking_id;
         error = vt_advisory_build(&built, (vt_advisory_format)i, &in, err);
         if (!error) {
             out->text[i] = cJSON_Print(built);
