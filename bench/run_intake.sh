@@ -90,20 +90,35 @@ server_ticks() {
     sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }'
 }
 tck=$(getconf CLK_TCK)
+# Busy CPU time of the whole machine so far (all cores), in clock ticks.
+machine_ticks() {
+    awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
 # run NAME LOADGEN-ARGS...: one loadgen run, shown and kept in $tmp/NAME,
 # with the server's CPU time per response (robust to the machine's load,
 # unlike the rates) and the load average at its start.
 run() {
     name=$1
     shift
-    echo "## $name (load average $(cut -d' ' -f1 /proc/loadavg))"
+    echo "## $name"
     t0=$(server_ticks)
+    m0=$(machine_ticks)
+    s0=$(date +%s.%N)
     "$lg" "$@" "$url" >"$tmp/$name" || { cat "$tmp/$name"; exit 1; }
     t1=$(server_ticks)
+    m1=$(machine_ticks)
+    s1=$(date +%s.%N)
     sed 's/^/  /' "$tmp/$name" | grep -v '^  RESULT'
     awk -v a="$t0" -v b="$t1" -v hz="$tck" -v n="$(field "done" "$tmp/$name")" 'BEGIN {
         printf "%.0f\n", (n > 0) ? (b - a) * 1e6 / hz / n : 0 }' >"$tmp/$name.cpu"
-    echo "  server CPU $(cat "$tmp/$name.cpu") us a response"
+    # What the rest of the machine used meanwhile: busy time of all cores
+    # less the server's and the generator's, in cores.
+    awk -v m0="$m0" -v m1="$m1" -v t0="$t0" -v t1="$t1" -v hz="$tck" -v s0="$s0" -v s1="$s1" \
+        -v lg="$(field cpu_s "$tmp/$name")" -v us="$(cat "$tmp/$name.cpu")" 'BEGIN {
+        w = s1 - s0; srv = (t1 - t0) / hz; other = (m1 - m0) / hz - srv - lg
+        if (other < 0) other = 0
+        printf "  server CPU %s us a response; cores busy: server %.2f, loadgen %.2f, other processes %.2f\n",
+            us, srv / w, lg / w, other / w }' | tee "$tmp/$name.cores"
 }
 
 token=$("$bin" token create --db "$tmp/db" --role admin --name bench 2>"$tmp/token.err") || token=
@@ -207,6 +222,22 @@ if [ "$read_what" != none ]; then
     read_unsent=$(field unsent "$tmp/read-half")
 fi
 
+# --- Case reads beside a full intake load ----------------------------------------
+# Reads at a modest fixed rate while 128 clients submit reports as fast as
+# they can: shows whether reads wait behind writes.
+mixed_p99=-
+if [ "$read_what" != none ]; then
+    # shellcheck disable=SC2086
+    "$lg" -m max -t 1 -c 128 -d "$((secs + 2))" $post "$url" >"$tmp/mixed-intake" &
+    bg=$!
+    sleep 0.5
+    run mixed-read -m rate -r 2000 -t 1 -c 32 -d "$secs" -w 1 -p "$read_path" -i "$read_ids" \
+        -H "$auth"
+    wait "$bg" || true
+    sed 's/^/  beside it: /' "$tmp/mixed-intake" | grep -v RESULT | head -3
+    mixed_p99=$(field p99_ms "$tmp/mixed-read")
+fi
+
 # --- Staff reads over every stored report --------------------------------------
 # A working set as large as the database: every reader connection's page
 # cache fills, which the memory figure after the load then includes.
@@ -224,7 +255,7 @@ sleep 2
 rss_after=$(rss_mib)
 echo "# idle RSS 2 s after the load: $rss_after MiB ($(rss_parts); $(threads_of) threads)"
 stored=$(metric vulntrack_reports)
-acked=$(cat "$tmp"/intake-max-* "$tmp/intake-half" "$tmp/intake-1000" |
+acked=$(cat "$tmp"/intake-max-* "$tmp/intake-half" "$tmp/intake-1000" "$tmp"/mixed-intake 2>/dev/null |
     awk '/^RESULT/ { sub(/.* s2xx=/, ""); sub(/ .*/, ""); n += $0 } END { print n + 5 }')
 echo "# reports stored: $stored; acknowledged by 201 (loadgen runs and the 5 start-up reports): $acked"
 
@@ -320,6 +351,9 @@ awk -v a="$(field p50_ms "$tmp/intake-1000")" -v b="$(field p99_ms "$tmp/intake-
     printf "%-44s %12s %14s %8s  %s\n", "(intake at 1000/s: p50 " a " ms, p99)", b " ms", "", "", "for information" }'
 row "$read_label" "${read_max:-}" 10000 at-least /s
 row "read p99 at ${read_rate:-?}/s (p50 ${read_p50:-?} ms)" "${read_p99:-}" 20 under ms
+[ "$read_what" = none ] || awk -v p="$mixed_p99" -v r="$(field ok_rps "$tmp/mixed-read")" 'BEGIN {
+    printf "%-44s %12s %14s %8s  %s\n", "(read p99 at 2000/s beside max intake)", p " ms", "", "",
+        "for information: " r "/s served" }'
 row "idle RSS after start-up" "$rss_start" 30 under MiB
 row "idle RSS after the load" "$rss_after" 30 under MiB
 # Server CPU per request, and what two cores would serve if the server had
