@@ -168,6 +168,12 @@ def test_case_walks_every_state_from_an_intake_report():
         case.patch_ok(manager, {"embargo_until": "2999-01-01T00:00:00Z"})
         case.refused("disclosed", manager, "/doc/embargo_until")
         case.patch_ok(manager, {"embargo_until": "2020-01-01T00:00:00+08:00"})
+        # The disclosure gate (Art. 9 P3): a reviewer attests there is no exaggeration.
+        case.refused("disclosed", manager, "/gate")
+        status, _, b = srv.request("POST", "/api/v1/cases/%s/disclosure-records" % case.ref,
+                                   {"kind": "no_exaggeration_attestation", "record": {}},
+                                   token=manager)
+        assert status == 201, (status, b)
         tr = case.move_ok("disclosed", manager)
         assert tr["stamped"] == ["E_PUBLISHED"], tr
 
