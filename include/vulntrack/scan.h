@@ -143,12 +143,36 @@ VT_EXTERN int vt_finding_cmp(const vt_finding *a, const vt_finding *b);
  * and returns 0, VT_ENOMEM or VT_ETOOBIG. `opts` carries what a document
  * needs beyond the report: the time and the tool version.
  */
+/*
+ * A person's assessment of findings, written by the CycloneDX VEX and
+ * OpenVEX writers instead of "under investigation". The caller maps its
+ * status to each format's names (vex.h does for the VEX statements of a
+ * product version); every pointer is borrowed for the write.
+ */
+typedef struct vt_scan_analysis {
+    const char *openvex_status;          /* "affected", "not_affected", "fixed", ... */
+    const char *openvex_justification;   /* or NULL */
+    const char *cyclonedx_state;         /* "exploitable", "not_affected", "resolved", ... */
+    const char *cyclonedx_justification; /* or NULL */
+    const char *cyclonedx_response;      /* "update", "workaround_available", ... or NULL */
+    const char *impact_statement;        /* or NULL */
+    const char *action_statement;        /* or NULL */
+    const char *detail;                  /* the note of both formats; NULL: the scanner's */
+} vt_scan_analysis;
+
 typedef struct vt_scan_write_options {
     int64_t now_ms;            /* document timestamp, ms since the epoch (UTC) */
     const char *tool_version;  /* vulntrack's version; NULL means vt_version_string() */
+    /*
+     * NULL, or one entry per finding of the report (same index): the
+     * assessment of that finding, NULL when it has none. The VEX writers
+     * give the findings of one advisory that share an assessment (the same
+     * pointer) one entry; the other writers ignore it.
+     */
+    const vt_scan_analysis *const *analyses;
 } vt_scan_write_options;
 
-#define VT_SCAN_WRITE_OPTIONS_INIT {0, NULL}
+#define VT_SCAN_WRITE_OPTIONS_INIT {0, NULL, NULL}
 
 /** The scan JSON contract (docs/scan.md): sboms, findings, unidentified. */
 VT_EXTERN int vt_scan_write_json(vt_buf *out, const vt_scan_report *r,

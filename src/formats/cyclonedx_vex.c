@@ -6,7 +6,8 @@
  * A scanner finding has not been assessed by a person, so its analysis state
  * is "in_triage": the project's VEX status mapping (spec regulations.md §11)
  * maps the internal UNDER_INVESTIGATION status to CycloneDX in_triage. Only a
- * person's decision turns it into exploitable, not_affected or resolved.
+ * person's decision turns it into exploitable, not_affected or resolved: the
+ * options' analyses carry those decisions (vex.c) and are written instead.
  */
 #include <string.h>
 
@@ -174,6 +175,70 @@ static int affect_json(cJSON *affects, const vt_finding *f, const char *ref)
     return error;
 }
 
+/*
+ * analysis{}: a scanner finding is in_triage with the scanner's note; an
+ * assessed one (g->analysis) has the person's state, justification,
+ * response and note. `text` is scratch space.
+ */
+static int analysis_json(cJSON *analysis, vt_buf *text, const vt_scan_report *r,
+                         const vt__scan_group *g)
+{
+    const vt_scan_analysis *a = g->analysis;
+    int error;
+
+    error = vt_json_add_str(analysis, "state",
+                            a && a->cyclonedx_state ? a->cyclonedx_state : "in_triage");
+    if (error >= 0 && a && a->cyclonedx_justification)
+        error = vt_json_add_str(analysis, "justification", a->cyclonedx_justification);
+    if (error >= 0 && a && a->cyclonedx_response) {
+        cJSON *resp = cJSON_CreateArray();
+
+        error = resp ? vt_json_add_str(resp, NULL, a->cyclonedx_response) : VT_ENOMEM;
+        if (error >= 0)
+            error = vt_json_add_take(analysis, "response", resp);
+        else
+            cJSON_Delete(resp);
+    }
+    vt_buf_clear(text);
+    if (error >= 0 && a && a->detail)
+        error = vt_buf_puts(text, a->detail);
+    else if (error >= 0)
+        error = vt__scan_triage_note(text, r, g);
+    if (error >= 0)
+        error = vt_json_add_str(analysis, "detail", text->ptr);
+    return error;
+}
+
+/*
+ * A component assessed as not affected, a false positive or resolved is
+ * "unaffected" in affects[].versions[]; otherwise it stays "affected".
+ */
+static int assessed_affects(cJSON *affects, const vt_scan_analysis *a)
+{
+    static const char *const unaffected[] = {"not_affected", "false_positive", "resolved"};
+    const cJSON *entry, *ver;
+    bool is_unaffected = false;
+    size_t i;
+
+    for (i = 0; a->cyclonedx_state && i < sizeof(unaffected) / sizeof(unaffected[0]); i++)
+        is_unaffected = is_unaffected || strcmp(a->cyclonedx_state, unaffected[i]) == 0;
+    if (!is_unaffected)
+        return 0;
+    cJSON_ArrayForEach(entry, affects)
+    {
+        cJSON_ArrayForEach(ver, cJSON_GetObjectItemCaseSensitive(entry, "versions"))
+        {
+            cJSON *st = cJSON_CreateString("unaffected");
+
+            if (!st || !cJSON_ReplaceItemInObjectCaseSensitive((cJSON *)ver, "status", st)) {
+                cJSON_Delete(st);
+                return VT_ENOMEM;
+            }
+        }
+    }
+    return 0;
+}
+
 static int vulnerability_json(cJSON *vulns, const vt_scan_report *r, const vt__scan_group *g)
 {
     const vt_finding *f = &r->findings[g->members[0]];
@@ -216,12 +281,9 @@ static int vulnerability_json(cJSON *vulns, const vt_scan_report *r, const vt__s
         error = vt_json_add_str(v, "recommendation", text.ptr);
     if (error >= 0) {
         analysis = cJSON_CreateObject();
-        error = analysis ? vt_json_add_str(analysis, "state", "in_triage") : VT_ENOMEM;
-        vt_buf_clear(&text);
+        error = analysis ? 0 : VT_ENOMEM;
         if (error >= 0)
-            error = vt__scan_triage_note(&text, r, g);
-        if (error >= 0)
-            error = vt_json_add_str(analysis, "detail", text.ptr);
+            error = analysis_json(analysis, &text, r, g);
         if (error >= 0)
             error = vt_json_add_take(v, "analysis", analysis);
         else
@@ -230,6 +292,8 @@ static int vulnerability_json(cJSON *vulns, const vt_scan_report *r, const vt__s
     if (error >= 0)
         error = vt__scan_add_component_array(v, "affects", r, g, vt__scan_component_ref,
                                              affect_json);
+    if (error >= 0 && g->analysis)
+        error = assessed_affects(cJSON_GetObjectItemCaseSensitive(v, "affects"), g->analysis);
     if (error >= 0) {
         props = cJSON_CreateArray();
         error = props ? 0 : VT_ENOMEM;
@@ -356,7 +420,7 @@ int vt_scan_stream_cyclonedx_vex(vt_out *out, const vt_scan_report *r,
     vt_buf serial = VT_BUF_INIT;
     int error;
 
-    error = vt__scan_groups_init(&g, r);
+    error = vt__scan_groups_init_assessed(&g, r, opts ? opts->analyses : NULL);
     if (error < 0)
         return error;
     head = cJSON_CreateObject();

@@ -3,7 +3,8 @@
  * advisory naming every affected component by purl. The status is
  * under_investigation: the project's VEX mapping (spec regulations.md §11)
  * gives a scanner finding the internal status UNDER_INVESTIGATION until a
- * person assesses it.
+ * person assesses it; the options' analyses carry such assessments (vex.c)
+ * and are written instead.
  */
 #include <string.h>
 
@@ -44,6 +45,7 @@ static int product_json(cJSON *products, const vt_finding *f, const char *purl)
 static int statement_json(cJSON *statements, const vt_scan_report *r, const vt__scan_group *g)
 {
     const vt_finding *f = &r->findings[g->members[0]];
+    const vt_scan_analysis *a = g->analysis;
     cJSON *st = cJSON_CreateObject(), *vuln = NULL, *aliases = NULL;
     vt_buf notes = VT_BUF_INIT;
     size_t i;
@@ -72,8 +74,17 @@ static int statement_json(cJSON *statements, const vt_scan_report *r, const vt__
     if (error >= 0)
         error = vt__scan_add_component_array(st, "products", r, g, finding_purl, product_json);
     if (error >= 0)
-        error = vt_json_add_str(st, "status", "under_investigation");
-    if (error >= 0)
+        error = vt_json_add_str(st, "status", a && a->openvex_status ? a->openvex_status
+                                                                     : "under_investigation");
+    if (error >= 0 && a && a->openvex_justification)
+        error = vt_json_add_str(st, "justification", a->openvex_justification);
+    if (error >= 0 && a && a->impact_statement)
+        error = vt_json_add_str(st, "impact_statement", a->impact_statement);
+    if (error >= 0 && a && a->action_statement)
+        error = vt_json_add_str(st, "action_statement", a->action_statement);
+    if (error >= 0 && a && a->detail)
+        error = vt_buf_puts(&notes, a->detail);
+    else if (error >= 0)
         error = vt__scan_triage_note(&notes, r, g);
     if (error >= 0)
         error = vt_json_add_str(st, "status_notes", notes.ptr);
@@ -92,7 +103,7 @@ int vt_scan_stream_openvex(vt_out *out, const vt_scan_report *r, const vt_scan_w
     vt_buf id = VT_BUF_INIT, ts = VT_BUF_INIT, tooling = VT_BUF_INIT;
     int error;
 
-    error = vt__scan_groups_init(&g, r);
+    error = vt__scan_groups_init_assessed(&g, r, opts ? opts->analyses : NULL);
     if (error < 0)
         return error;
     head = cJSON_CreateObject();

@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <time.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,16 +65,22 @@ int vt_scan_uuid(vt_buf *out, const char *s, size_t len)
 /* A finding's advisory id beside its index, so qsort needs no context. */
 typedef struct keyed {
     const char *id;
+    const vt_scan_analysis *analysis;
     size_t index;
 } keyed;
 
+/* The assessment pointer only separates groups; their order comes from
+ * their first member (by_first_member), so the output stays deterministic. */
 static int by_id_then_index(const void *a, const void *b)
 {
     const keyed *x = a, *y = b;
     int c = strcmp(x->id, y->id);
+    uintptr_t p = (uintptr_t)x->analysis, q = (uintptr_t)y->analysis;
 
     if (c)
         return c;
+    if (p != q)
+        return p < q ? -1 : 1;
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
@@ -86,6 +93,12 @@ static int by_first_member(const void *a, const void *b)
 }
 
 int vt__scan_groups_init(vt__scan_groups *g, const vt_scan_report *r)
+{
+    return vt__scan_groups_init_assessed(g, r, NULL);
+}
+
+int vt__scan_groups_init_assessed(vt__scan_groups *g, const vt_scan_report *r,
+                                  const vt_scan_analysis *const *analyses)
 {
     keyed *keys;
     size_t i, start;
@@ -105,16 +118,19 @@ int vt__scan_groups_init(vt__scan_groups *g, const vt_scan_report *r)
     }
     for (i = 0; i < r->nfindings; i++) {
         keys[i].id = r->findings[i].id;
+        keys[i].analysis = analyses ? analyses[i] : NULL;
         keys[i].index = i;
     }
     qsort(keys, r->nfindings, sizeof(*keys), by_id_then_index);
     for (i = 0; i < r->nfindings; i++)
         g->index[i] = keys[i].index;
     for (start = 0, i = 1; i <= r->nfindings; i++) {
-        if (i < r->nfindings && strcmp(keys[i].id, keys[start].id) == 0)
+        if (i < r->nfindings && strcmp(keys[i].id, keys[start].id) == 0 &&
+            keys[i].analysis == keys[start].analysis)
             continue;
         g->groups[g->ngroups].members = g->index + start;
         g->groups[g->ngroups].n = i - start;
+        g->groups[g->ngroups].analysis = keys[start].analysis;
         g->ngroups++;
         start = i;
     }

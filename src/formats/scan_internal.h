@@ -12,6 +12,7 @@
 typedef struct vt__scan_group {
     const size_t *members;
     size_t n;
+    const vt_scan_analysis *analysis; /* the members' assessment, or NULL */
 } vt__scan_group;
 
 /* Findings grouped by advisory id, groups in the order of their first finding. */
@@ -23,6 +24,14 @@ typedef struct vt__scan_groups {
 
 /* Group r's findings. Returns 0 or VT_ENOMEM; dispose with vt__scan_groups_dispose. */
 int vt__scan_groups_init(vt__scan_groups *g, const vt_scan_report *r);
+
+/*
+ * The same, grouped by advisory id and assessment (`analyses`, parallel
+ * to the findings, may be NULL: see vt_scan_write_options), each group
+ * with its assessment.
+ */
+int vt__scan_groups_init_assessed(vt__scan_groups *g, const vt_scan_report *r,
+                                  const vt_scan_analysis *const *analyses);
 void vt__scan_groups_dispose(vt__scan_groups *g);
 
 /* The tool version to write: the option's, else the library's. */
