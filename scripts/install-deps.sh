@@ -37,8 +37,23 @@ for p in $want; do
     fi
 done
 
+# The CSAF validator library for the tests (tests/js, pinned by its
+# package-lock.json): installed when node_modules is missing or older than
+# the lock file. Runs after the packages, whichever way they came.
+js_deps() {
+    root="$(cd "$(dirname "$0")/.." && pwd)"
+    lock="$root/tests/js/package-lock.json"
+    mods="$root/tests/js/node_modules"
+    if [ -f "$lock" ] && { [ ! -d "$mods" ] || [ "$lock" -nt "$mods" ]; }; then
+        echo "install-deps: npm ci in tests/js"
+        npm ci --prefix "$root/tests/js" --no-audit --no-fund
+        touch "$mods"
+    fi
+}
+
 if [ -z "$missing" ]; then
     echo "install-deps: all packages present"
+    js_deps
     exit 0
 fi
 
@@ -50,3 +65,4 @@ echo "install-deps: installing$missing"
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+js_deps
