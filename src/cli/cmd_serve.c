@@ -57,12 +57,19 @@ static const char usage[] =
     "  --checkpoint-every N     sign a ledger checkpoint every N entries (64)\n"
     "  --checkpoint-seconds S   and at least every S seconds when entries arrived (60)\n"
     "  --sweep-seconds S        how often overdue obligations are marked (60)\n"
+    "  --smtp-url URL           SMTP server for e-mail contacts (smtp://HOST:PORT)\n"
+    "  --smtp-from ADDR         sender address of notices (vulntrack@localhost)\n"
+    "  --notify-max-attempts N  delivery attempts before a message is dead (8)\n"
+    "  --notify-backoff-ms MS   delay after the first failed delivery, doubling (2000)\n"
+    "  --notify-backoff-cap-ms MS  longest delay between attempts (600000)\n"
+    "  --notify-timeout-ms MS   time limit of one delivery attempt (10000)\n"
+    "  --notify-poll-ms MS      how often the outbox is looked at (500)\n"
     "  --routes                 print every route and who may call it, then exit\n"
     "\n"
     "Exit status: 0 after a clean shutdown, 2 bad usage or configuration,\n"
     "3 the server could not start.\n";
 
-typedef enum opt_kind { OPT_STR, OPT_SIZE, OPT_UINT, OPT_INT, OPT_RATE, OPT_LONG, OPT_SECONDS } opt_kind;
+typedef enum opt_kind { OPT_STR, OPT_SIZE, OPT_UINT, OPT_INT, OPT_RATE, OPT_LONG, OPT_SECONDS, OPT_MS } opt_kind;
 
 typedef struct serve_opt {
     const char *name;
@@ -93,6 +100,13 @@ static const serve_opt options[] = {
     OPT("--checkpoint-every", OPT_LONG, checkpoint_every),
     OPT("--checkpoint-seconds", OPT_SECONDS, checkpoint_ms),
     OPT("--sweep-seconds", OPT_SECONDS, sweep_ms),
+    OPT("--smtp-url", OPT_STR, smtp_url),
+    OPT("--smtp-from", OPT_STR, smtp_from),
+    OPT("--notify-max-attempts", OPT_INT, notify_max_attempts),
+    OPT("--notify-backoff-ms", OPT_MS, notify_backoff_ms),
+    OPT("--notify-backoff-cap-ms", OPT_MS, notify_backoff_cap_ms),
+    OPT("--notify-timeout-ms", OPT_MS, notify_timeout_ms),
+    OPT("--notify-poll-ms", OPT_MS, notify_poll_ms),
 };
 
 /* Store the text `v` of option `o` into the configuration. */
@@ -134,6 +148,9 @@ static int set_option(vt_server_config *c, const serve_opt *o, const char *v)
         break;
     case OPT_SECONDS:
         *(int64_t *)(void *)field = (int64_t)n * VT_MS_PER_SECOND;
+        break;
+    case OPT_MS:
+        *(int64_t *)(void *)field = (int64_t)n;
         break;
     default:
         break;

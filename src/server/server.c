@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "notify_worker.h"
 #include "server_internal.h"
 #include "vulntrack/alloc.h"
 #include "vulntrack/buf.h"
@@ -51,6 +52,12 @@ void vt_server_config_defaults(vt_server_config *c)
     c->checkpoint_ms = 60 * VT_MS_PER_SECOND;
     c->sweep_ms = 60 * VT_MS_PER_SECOND;
     c->session_ttl_ms = 12 * VT_MS_PER_HOUR;
+    c->smtp_from = "vulntrack@localhost";
+    c->notify_max_attempts = 8;
+    c->notify_backoff_ms = 2 * VT_MS_PER_SECOND;
+    c->notify_backoff_cap_ms = 10 * 60 * VT_MS_PER_SECOND;
+    c->notify_timeout_ms = 10 * VT_MS_PER_SECOND;
+    c->notify_poll_ms = 500;
 }
 
 /* Split "host:port" or "[v6]:port" and bind a listening socket to it. */
@@ -191,6 +198,7 @@ int vt_server_start(vt_server **out, const vt_server_config *cfg, vt_error *err)
     /* The writer opens (and migrates) the database first. */
     if ((error = vt_writer_start(&srv->writer, cfg->db_path, after_group, srv, err)) < 0 ||
         (error = vt_pool_new(&srv->pool, cfg->db_path, cfg->threads * 2, err)) < 0 ||
+        (error = vt_notify_worker_start(srv, err)) < 0 ||
         (error = open_listener(srv, err)) < 0)
         goto fail;
     if (cfg->tls_cert)
@@ -315,6 +323,8 @@ void vt_server_stop(vt_server *srv, int64_t grace_ms)
         }
         MHD_stop_daemon(srv->daemon);
     }
+    /* The delivery thread writes through the writer: stop it first. */
+    vt_notify_worker_stop(srv);
     /* A clean stop leaves every entry under a signed checkpoint, so that a
      * copy taken now verifies with the public key alone. */
     if (srv->writer && srv->ledger_key) {

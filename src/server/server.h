@@ -156,6 +156,13 @@ typedef struct vt_server_config {
     int64_t checkpoint_ms;    /* and at least this often when entries arrived; default 60 s */
     int64_t sweep_ms;         /* obligation sweeper period; default 60 s */
     int64_t session_ttl_ms;   /* console sessions; default 12 h */
+    const char *smtp_url;     /* "smtp://127.0.0.1:25" for e-mail contacts; NULL: none */
+    const char *smtp_from;    /* envelope and From address; default "vulntrack@localhost" */
+    int notify_max_attempts;  /* delivery attempts before a message is dead; default 8 */
+    int64_t notify_backoff_ms;     /* delay after the first failure; default 2 s */
+    int64_t notify_backoff_cap_ms; /* longest delay between attempts; default 10 min */
+    int64_t notify_timeout_ms;     /* one delivery attempt; default 10 s */
+    int64_t notify_poll_ms;        /* how often the outbox is looked at; default 500 ms */
 } vt_server_config;
 
 void vt_server_config_defaults(vt_server_config *c);

@@ -77,6 +77,7 @@ struct vt_server {
     struct vt_ledger_key *ledger_key;
     struct vt_policy_set *policies;
     struct vt_calendar_set *calendars;
+    void *notify_worker; /* notify_worker.c */
     int64_t started_ms;
     int64_t last_checkpoint_ms; /* writer thread only */
     atomic_long in_flight;
