@@ -263,17 +263,13 @@ int vt_asset_add(vt_store *w, int64_t org_id, const vt_asset_in *in, const char 
         *existing_id = 0;
     a.org_id = org_id;
     a.created_ms = vt_clock_now_ms();
-    error = asset_apply(&a, in, err);
-    if (error == 0 && !a.publicly_exposed) {
-        a.publicly_exposed = vt_strdup("unknown");
-        if (!a.publicly_exposed)
-            error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
-    }
-    if (error == 0 && !a.identifiers) {
-        a.identifiers = vt_strdup("[]");
-        if (!a.identifiers)
-            error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
-    }
+    /* The defaults of a new asset, which `in` may override. */
+    a.publicly_exposed = vt_strdup("unknown");
+    a.identifiers = vt_strdup("[]");
+    if (!a.publicly_exposed || !a.identifiers)
+        error = vt_error_set(err, VT_ENOMEM, 0, "out of memory");
+    else
+        error = asset_apply(&a, in, err);
     if (error == 0)
         error = vt_store_asset_find(w, org_id, a.name, &found, err);
     if (error == 0 && found) {
