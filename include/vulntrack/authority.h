@@ -112,7 +112,8 @@ typedef struct vt_authority_submission_in {
  * caller's transaction: an authority_submissions row (the report as
  * submitted and its SHA-256), a ledger entry "authority.submission", the
  * E_NVDB_REPORTED event on the first submission (evidence: receipt number
- * and report hash) and the obligations refreshed. *result (may be NULL)
+ * and report hash) and the obligations refreshed; a later submission is the
+ * evidence that meets CN-NVDB-UPD when that obligation is open or missed. *result (may be NULL)
  * gets a new object {id, submitted_at, receipt_number, report_sha256,
  * first, ledger_seq}. Returns 0, VT_EINVALID, VT_ENOTFOUND, VT_EIO or
  * VT_ENOMEM.

@@ -300,6 +300,30 @@ static int ledger_submission(vt_store *w, const vt_case *c, const vt_authority_s
     return error;
 }
 
+/*
+ * A later submission is the update CN-NVDB-UPD asks for after a material
+ * change (spec §3.4): when that obligation is open (or missed) and started
+ * before this submission, the submission is its evidence.
+ */
+static int meet_update(vt_store *w, int64_t case_id, const vt_authority_submission_in *in,
+                       int64_t submitted_ms, const char *sha, vt_error *err)
+{
+    vt_obl_row ob = {0};
+    bool found = false;
+    char evidence[512];
+    int error = vt_store_obl_find(w, case_id, "CN_RMSV_2021", "CN-NVDB-UPD", &found, &ob, err);
+
+    if (error >= 0 && found && ob.has_start && ob.start_ms <= submitted_ms &&
+        (strcmp(ob.state, "open") == 0 || strcmp(ob.state, "missed") == 0)) {
+        snprintf(evidence, sizeof(evidence), "updated report: receipt %s; report sha256 %s",
+                 in->receipt_number ? in->receipt_number : "(none)", sha);
+        error = vt_obligation_record_evidence(w, ob.id, in->actor, evidence, submitted_ms,
+                                              in->now_ms, err);
+    }
+    vt_obl_row_dispose(&ob);
+    return error;
+}
+
 int vt_authority_submit(vt_store *w, const struct vt_policy_set *ps,
                         const struct vt_calendar_set *cs, const vt_authority_submission_in *in,
                         cJSON **result, cJSON **missing, vt_error *err)
@@ -383,6 +407,8 @@ int vt_authority_submit(vt_store *w, const struct vt_policy_set *ps,
     }
     if (error >= 0)
         error = vt_obligations_refresh(w, ps, cs, c.id, in->now_ms, err);
+    if (error >= 0 && !first)
+        error = meet_update(w, c.id, in, submitted_ms, sha, err);
     if (error < 0 || !result)
         goto out;
     res = cJSON_CreateObject();

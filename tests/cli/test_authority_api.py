@@ -164,12 +164,40 @@ def test_authority_report_submission_and_html():
         status, _, html = srv.request("GET", base + "?format=html", token=analyst)
         assert "Update due" in html, html[:400]
 
-        # The ledger has the entry and still verifies.
+        # The fix released: CN-NVDB-UPD opens; a second submission meets it.
+        def move(to):
+            status, _, b = srv.request("POST", "/api/v1/cases/%s/transitions" % ref,
+                                       {"to": to}, token=analyst)
+            assert status == 200, (to, status, b)
+        patch(srv, analyst, ref, {"verification_note": "reproduced",
+                                  "remediations": [{"kind": "patch", "version": "2.0.5"}]})
+        for to in ["triage", "confirmed", "remediation", "fix_available"]:
+            move(to)
+        status, _, rep = srv.request("GET", base, token=analyst)
+        assert rep["update_due"] is True and "fix" in rep["update_reasons"], rep
+        status, _, obl = srv.request("GET", "/api/v1/obligations?case=%s" % ref, token=manager)
+        items = obl.get("items", obl.get("obligations", []))
+        upd = [o for o in items if o["obligation"] == "CN-NVDB-UPD"]
+        assert len(upd) == 1 and upd[0]["state"] == "open", upd
+        status, _, s2 = srv.request("POST", base + "/submissions", {"receipt_number": "NVDB-78"},
+                                    token=manager)
+        assert status == 201 and s2["first"] is False, (status, s2)
+        assert s2["report_sha256"] != s["report_sha256"], s2
+        status, _, c2 = srv.request("GET", "/api/v1/cases/" + ref, token=analyst)
+        assert c2["events"]["E_NVDB_REPORTED"] == ev, c2["events"]
+        status, _, obl = srv.request("GET", "/api/v1/obligations?case=%s" % ref, token=manager)
+        items = obl.get("items", obl.get("obligations", []))
+        upd = [o for o in items if o["obligation"] == "CN-NVDB-UPD"]
+        assert upd[0]["state"] == "met" and "NVDB-78" in upd[0]["evidence"], upd
+        status, _, rep = srv.request("GET", base, token=analyst)
+        assert rep["update_due"] is False, rep
+
+        # The ledger has the entries and still verifies.
         srv.stop()
         rc, out, err = run("ledger", "list", "--db", srv.db, "--json")
         assert rc == 0, err
         kinds = [json.loads(line)["kind"] for line in out.splitlines() if line.strip()]
-        assert kinds.count("authority.submission") == 1, kinds
+        assert kinds.count("authority.submission") == 2, kinds
         rc, out, err = run("ledger", "verify", "--db", srv.db)
         assert rc == 0 and out.startswith("ledger intact"), (rc, out, err)
 
