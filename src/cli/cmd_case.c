@@ -65,7 +65,8 @@ static int case_report(int argc, char **argv)
     cJSON *report = NULL;
     int i = 2, r, error, status;
 
-    while (i < argc) {
+    /* cli_take_options leaves i on the option's last word; the loop steps past it. */
+    for (; i < argc; i++) {
         r = cli_take_options(&cli_cmd_case, argc, argv, &i, opts);
         if (r < 0)
             return CLI_EXIT_USAGE;
@@ -73,7 +74,7 @@ static int case_report(int argc, char **argv)
             continue;
         if (argv[i][0] == '-' || ref)
             return cli_usage_error(&cli_cmd_case, "unexpected argument '%s'", argv[i]);
-        ref = argv[i++];
+        ref = argv[i];
     }
     if (!ref)
         return cli_usage_error(&cli_cmd_case, "report needs CASE_ID");
