@@ -12,6 +12,7 @@
  * which receivers de-duplicate on (docs/notifications.md).
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -40,6 +41,7 @@ typedef struct worker {
     pthread_cond_t cv;
     bool stop;
     bool woken;
+    atomic_bool stopping; /* read by the transfer callback without the lock */
 } worker;
 
 /* One claimed message with its contact, read in the claiming transaction. */
@@ -185,17 +187,35 @@ static size_t keep_reply(char *data, size_t size, size_t nmemb, void *ctx)
     return n;
 }
 
-static void common_options(CURL *h, const vt_server_config *cfg, char *errbuf)
+/* Abort a transfer in progress when the server stops: the message stays
+ * delivering and goes out again, with its id, after the restart. */
+static int transfer_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                             curl_off_t ulnow)
+{
+    worker *wk = ctx;
+
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return atomic_load(&wk->stopping) ? 1 : 0;
+}
+
+static void common_options(CURL *h, worker *wk, const vt_server_config *cfg, char *errbuf)
 {
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)cfg->notify_timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->notify_timeout_ms);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, transfer_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, wk);
 }
 
 /* POST the JSON body, signed. Returns 0 or a failure text in `why`. */
-static int deliver_webhook(const job *j, const vt_server_config *cfg, char *why, size_t cap)
+static int deliver_webhook(worker *wk, const job *j, const vt_server_config *cfg, char *why,
+                           size_t cap)
 {
     CURL *h = curl_easy_init();
     struct curl_slist *hdr = NULL;
@@ -229,7 +249,7 @@ static int deliver_webhook(const job *j, const vt_server_config *cfg, char *why,
         snprintf(why, cap, "out of memory");
         goto out;
     }
-    common_options(h, cfg, errbuf);
+    common_options(h, wk, cfg, errbuf);
     curl_easy_setopt(h, CURLOPT_URL, j->to.address);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "vulntrack-notify/1");
@@ -289,7 +309,8 @@ static bool add_part(curl_mime *mime, const char *data, const char *type)
 }
 
 /* Send the e-mail: multipart/alternative with the text and HTML parts. */
-static int deliver_email(const job *j, const vt_server_config *cfg, char *why, size_t cap)
+static int deliver_email(worker *wk, const job *j, const vt_server_config *cfg, char *why,
+                         size_t cap)
 {
     CURL *h;
     curl_mime *mime = NULL, *alt = NULL;
@@ -345,7 +366,7 @@ static int deliver_email(const job *j, const vt_server_config *cfg, char *why, s
     curl_mime_type(part, "multipart/alternative");
     curl_mime_headers(part, inl, 1);
     inl = NULL;
-    common_options(h, cfg, errbuf);
+    common_options(h, wk, cfg, errbuf);
     curl_easy_setopt(h, CURLOPT_URL, cfg->smtp_url);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
@@ -382,10 +403,12 @@ static void deliver(worker *wk, const job *j)
         rc = -1;
         snprintf(why, sizeof(why), "the contact was deleted");
     } else if (strcmp(j->to.channel, "webhook") == 0) {
-        rc = deliver_webhook(j, cfg, why, sizeof(why));
+        rc = deliver_webhook(wk, j, cfg, why, sizeof(why));
     } else {
-        rc = deliver_email(j, cfg, why, sizeof(why));
+        rc = deliver_email(wk, j, cfg, why, sizeof(why));
     }
+    if (rc != 0 && atomic_load(&wk->stopping))
+        return; /* interrupted by the stop: left delivering, recovered at start */
     o.ok = rc == 0;
     o.error = why;
     o.at_ms = vt_clock_now_ms();
@@ -411,7 +434,9 @@ static size_t round_once(worker *wk)
         return 0;
     }
     for (i = 0; i < c.n; i++) {
-        deliver(wk, &c.jobs[i]);
+        /* Stopping: the rest stay delivering and are sent after the restart. */
+        if (!atomic_load(&wk->stopping))
+            deliver(wk, &c.jobs[i]);
         vt_outbox_record_dispose(&c.jobs[i].msg);
         vt_contact_dispose(&c.jobs[i].to);
     }
@@ -469,6 +494,7 @@ int vt_notify_worker_start(vt_server *srv, vt_error *err)
     if (!wk)
         return vt_error_set(err, VT_ENOMEM, 0, "starting the delivery thread");
     wk->srv = srv;
+    atomic_init(&wk->stopping, false);
     pthread_mutex_init(&wk->mu, NULL);
     pthread_cond_init(&wk->cv, NULL);
     if (pthread_create(&wk->thread, NULL, worker_main, wk) != 0) {
@@ -499,6 +525,7 @@ void vt_notify_worker_stop(vt_server *srv)
 
     if (!wk)
         return;
+    atomic_store(&wk->stopping, true);
     pthread_mutex_lock(&wk->mu);
     wk->stop = true;
     pthread_cond_signal(&wk->cv);
