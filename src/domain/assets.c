@@ -1104,18 +1104,6 @@ int vt_asset_finding_to_case(vt_store *w, int64_t org_id, int64_t id, const char
     error = vt_asset_get(w, org_id, id, &a, err);
     if (error < 0)
         goto out;
-    /* Checked in the writer, so that two requests for the same finding
-     * cannot both pass: the second sees the first's case. */
-    error = vt_store_asset_case_for_finding(w, a.org_id, a.id, vulnerability, &found,
-                                            existing_ref, err);
-    if (error < 0)
-        goto out;
-    if (found) {
-        error = vt_error_set_field(err, VT_EINVALID, "/vulnerability",
-                                   "case %s was already opened from %s on this asset",
-                                   existing_ref, vulnerability);
-        goto out;
-    }
     error = findings_of(&list, w, &a, err);
     if (error < 0)
         goto out;
@@ -1127,6 +1115,21 @@ int vt_asset_finding_to_case(vt_store *w, int64_t org_id, int64_t id, const char
     if (!f) {
         error = vt_error_set(err, VT_ENOTFOUND, 0, "asset %lld has no finding %s",
                              (long long)a.id, vulnerability);
+        goto out;
+    }
+    /* The case is recorded under the finding's own id, whichever alias
+     * named it, so that an alias cannot open a second case. Checked in the
+     * writer, so that two requests for the same finding cannot both pass:
+     * the second sees the first's case. */
+    vulnerability = str_of(f, "vulnerability");
+    error = vt_store_asset_case_for_finding(w, a.org_id, a.id, vulnerability, &found,
+                                            existing_ref, err);
+    if (error < 0)
+        goto out;
+    if (found) {
+        error = vt_error_set_field(err, VT_EINVALID, "/vulnerability",
+                                   "case %s was already opened from %s on this asset",
+                                   existing_ref, vulnerability);
         goto out;
     }
     error = case_fields(&fields, &a, f);
