@@ -227,6 +227,10 @@ static bool asset_body(vt_request *req, vt_asset_in *in)
 {
     const cJSON *ids = cJSON_GetObjectItemCaseSensitive(req->json, "identifiers");
 
+    static const char *const clearable[] = {"vendor", "product", "version", "purl"};
+    const char **slots[] = {&in->vendor, &in->product, &in->version, &in->purl};
+    size_t i;
+
     memset(in, 0, sizeof(*in));
     if (!body_str(req, "name", &in->name) || !body_str(req, "vendor", &in->vendor) ||
         !body_str(req, "product", &in->product) || !body_str(req, "version", &in->version) ||
@@ -234,6 +238,12 @@ static bool asset_body(vt_request *req, vt_asset_in *in)
         !body_str(req, "publicly_exposed", &in->publicly_exposed) ||
         !body_str(req, "next_upgrade", &in->next_upgrade))
         return false;
+    /* null clears an optional member, as "" does. */
+    for (i = 0; i < sizeof(clearable) / sizeof(clearable[0]); i++)
+        if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(req->json, clearable[i])))
+            *slots[i] = "";
+    if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(req->json, "next_upgrade")))
+        in->next_upgrade = "";
     in->identifiers = ids;
     return true;
 }
@@ -372,11 +382,8 @@ static int assets_patch(vt_request *req)
     if (!body_only(req, known, sizeof(known) / sizeof(known[0])) || !asset_body(req, &j.in) ||
         !asset_sbom(req, &j, &sbom_text))
         return 0;
-    /* null clears an optional member, as "" does. */
     if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(req->json, "sbom")))
         j.in.sbom = "";
-    if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(req->json, "next_upgrade")))
-        j.in.next_upgrade = "";
     j.actor = req->who.name;
     error = vt_server_write(req->srv, asset_update_write, &j, &err);
     cJSON_free(sbom_text);

@@ -338,6 +338,16 @@ def test_assets_findings_and_operator_case():
         status, _, a = srv.request("PATCH", "/api/v1/assets/%d" % gw, token=analyst,
                                    body={"publicly_exposed": "no", "identifiers": []})
         assert status == 200 and a["publicly_exposed"] == "no" and a["identifiers"] == [], a
+        status, _, a = srv.request("PATCH", "/api/v1/assets/%d" % chat, token=analyst,
+                                   body={"next_upgrade": None, "vendor": "Acme"})
+        assert status == 200 and a["next_upgrade"] is None and a["vendor"] == "Acme", a
+        status, _, a = srv.request("PATCH", "/api/v1/assets/%d" % chat, token=analyst,
+                                   body={"vendor": None})
+        assert status == 200 and a["vendor"] is None and a["sbom"]["components"] == 2, a
+        # Without purl, SBOM or product an asset names nothing to match.
+        status, _, body = srv.request("PATCH", "/api/v1/assets/%d" % gw, token=analyst,
+                                      body={"purl": None})
+        assert status == 422 and body["error"]["field"] == "/product", body
         status, _, body = srv.request("DELETE", "/api/v1/assets/%d" % billing, token=other)
         assert status == 404, body
         status, _, body = srv.request("DELETE", "/api/v1/assets/%d" % billing, token=analyst)
