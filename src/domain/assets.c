@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "assets_internal.h"
 #include "vulntrack/alloc.h"
 #include "vulntrack/assets.h"
 #include "vulntrack/cases.h"
@@ -785,7 +786,7 @@ static int csaf_vuln_finding(csaf_ctx *c, const vt_store_published_csaf *pa, con
     if (!id)
         id = pa->tracking_id;
     memset(&kev, 0, sizeof(kev));
-    if (cve) {
+    if (cve && c->s) {
         error = vt_store_get_kev(c->s, cve, &in_kev, kev_each, &kev, c->err);
         if (error < 0)
             return error;
@@ -857,7 +858,15 @@ static int csaf_vuln_finding(csaf_ctx *c, const vt_store_published_csaf *pa, con
 
 static int csaf_each(void *ctx, const vt_store_published_csaf *pa)
 {
-    csaf_ctx *c = ctx;
+    const csaf_ctx *c = ctx;
+
+    return vt__asset_csaf_findings(c->list, c->asset, pa, c->s, c->err);
+}
+
+int vt__asset_csaf_findings(cJSON *list, const vt_asset *a, const vt_store_published_csaf *pa,
+                            vt_store *s, vt_error *err)
+{
+    csaf_ctx ctx = {list, a, s, err}, *c = &ctx;
     cJSON *doc = NULL;
     const cJSON *vuln;
     matched m;
