@@ -83,8 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         in = cJSON_CreateObject();
         c = cJSON_CreateObject();
         if (!in || !c || vt_json_add_take(in, "case", c) < 0 ||
-            vt_json_add_str(c, "ref", "VT-2026-000001") < 0 ||
-            vt_json_add_take(c, "doc", doc) < 0)
+            vt_json_add_str(c, "ref", "VT-2026-000001") < 0 || vt_json_add_take(c, "doc", doc) < 0)
             abort();
         doc = NULL;
     }

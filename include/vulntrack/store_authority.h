@@ -28,9 +28,10 @@ VT_EXTERN int vt_store_authority_submission_insert(vt_store *w,
                                                    int64_t *id, vt_error *err);
 
 /** Call `each` for every submission of the case, oldest first. Returns 0, VT_EIO or each's code. */
-VT_EXTERN int vt_store_authority_submissions_each(
-    vt_store *s, int64_t case_id, int (*each)(void *ctx, const vt_store_authority_submission *r),
-    void *ctx, vt_error *err);
+VT_EXTERN int
+vt_store_authority_submissions_each(vt_store *s, int64_t case_id,
+                                    int (*each)(void *ctx, const vt_store_authority_submission *r),
+                                    void *ctx, vt_error *err);
 
 /* A CRA stage row; strings borrowed as above. */
 typedef struct vt_store_cra_stage {

@@ -97,9 +97,8 @@ static int case_report(int argc, char **argv)
         status = CLI_EXIT_INTERNAL;
         goto out;
     }
-    status = cJSON_IsTrue(
-                 cJSON_GetObjectItemCaseSensitive(
-                     cJSON_GetObjectItemCaseSensitive(report, "completeness"), "complete"))
+    status = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+                 cJSON_GetObjectItemCaseSensitive(report, "completeness"), "complete"))
                  ? CLI_EXIT_OK
                  : CLI_EXIT_FOUND;
     status = cli_finish_output(CMD, status);

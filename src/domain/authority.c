@@ -195,8 +195,9 @@ static int mark_update_due(cJSON *report, const char *last_json)
         for (i = 0; !versions_changed && i < n; i++) {
             const cJSON *a = cJSON_GetArrayItem(cur_p, i), *b = cJSON_GetArrayItem(old_p, i);
 
-            versions_changed = !same_json(get(a, "affected_versions"), get(b, "affected_versions")) ||
-                               !same_json(get(a, "fixed_versions"), get(b, "fixed_versions"));
+            versions_changed =
+                !same_json(get(a, "affected_versions"), get(b, "affected_versions")) ||
+                !same_json(get(a, "fixed_versions"), get(b, "fixed_versions"));
         }
         if (!error && versions_changed)
             error = vt_json_add_str(reasons, NULL, "affected_versions");
@@ -260,8 +261,8 @@ static void sha256_hex(char hex[65], const char *s, size_t len)
 }
 
 static int ledger_submission(vt_store *w, const vt_case *c, const vt_authority_submission_in *in,
-                             int64_t submitted_ms, const char *sha, const vt_buf *json,
-                             int64_t id, bool first, vt_ledger_receipt *rc, vt_error *err)
+                             int64_t submitted_ms, const char *sha, const vt_buf *json, int64_t id,
+                             bool first, vt_ledger_receipt *rc, vt_error *err)
 {
     cJSON *d = cJSON_CreateObject();
     vt_buf text = VT_BUF_INIT;
@@ -608,8 +609,7 @@ static cJSON *exploitation_obj(const cJSON *case_json)
     return o;
 }
 
-int vt_cra_view(cJSON **out, vt_store *s, const cJSON *field_sets, int64_t case_id,
-                vt_error *err)
+int vt_cra_view(cJSON **out, vt_store *s, const cJSON *field_sets, int64_t case_id, vt_error *err)
 {
     vt_case c = VT_CASE_INIT;
     vt_obligation_filter f = VT_OBLIGATION_FILTER_INIT;
@@ -649,7 +649,8 @@ int vt_cra_view(cJSON **out, vt_store *s, const cJSON *field_sets, int64_t case_
             cJSON_Delete(st);
             break;
         }
-        cJSON_ArrayForEach(it, obls) if (str(it, "obligation") && strcmp(str(it, "obligation"), name) == 0) ob = it;
+        cJSON_ArrayForEach(it, obls) if (str(it, "obligation") &&
+                                         strcmp(str(it, "obligation"), name) == 0) ob = it;
         miss = vt_cra_missing(field_sets, name, values);
         error = vt_json_add_take(arr, NULL, st);
         if (!error)
@@ -661,8 +662,8 @@ int vt_cra_view(cJSON **out, vt_store *s, const cJSON *field_sets, int64_t case_
         if (!error)
             error = vt_json_add_take(st, "fields", cJSON_Duplicate(get(def, "fields"), true));
         if (!error)
-            error = vt_json_add_take(st, "values", values ? cJSON_Duplicate(values, true)
-                                                          : cJSON_CreateObject());
+            error = vt_json_add_take(st, "values",
+                                     values ? cJSON_Duplicate(values, true) : cJSON_CreateObject());
         if (!error)
             error = vt_json_add_take(st, "complete",
                                      cJSON_CreateBool(miss && cJSON_GetArraySize(miss) == 0));
@@ -824,10 +825,9 @@ out:
 }
 
 int vt_cra_stage_submit(vt_store *w, const struct vt_policy_set *ps,
-                        const struct vt_calendar_set *cs, const cJSON *field_sets,
-                        int64_t case_id, const char *stage, int64_t submitted_ms,
-                        const char *evidence, const char *actor, int64_t now_ms,
-                        cJSON **missing, vt_error *err)
+                        const struct vt_calendar_set *cs, const cJSON *field_sets, int64_t case_id,
+                        const char *stage, int64_t submitted_ms, const char *evidence,
+                        const char *actor, int64_t now_ms, cJSON **missing, vt_error *err)
 {
     const cJSON *def = stage_def(field_sets, stage);
     vt_case c = VT_CASE_INIT;
@@ -859,8 +859,8 @@ int vt_cra_stage_submit(vt_store *w, const struct vt_policy_set *ps,
     if (error < 0)
         goto out;
     if (cJSON_IsString(get(row, "submitted_at"))) {
-        error = vt_error_set_field(err, VT_EINVALID, "/stage", "stage %s is already submitted",
-                                   stage);
+        error =
+            vt_error_set_field(err, VT_EINVALID, "/stage", "stage %s is already submitted", stage);
         goto out;
     }
     miss = vt_cra_missing(field_sets, stage, get(row, "fields"));
@@ -881,8 +881,8 @@ int vt_cra_stage_submit(vt_store *w, const struct vt_policy_set *ps,
     error = vt_store_cra_stage_submit(w, case_id, stage, submitted_ms, evidence, actor, now_ms,
                                       &changed, err);
     if (error >= 0 && !changed)
-        error = vt_error_set_field(err, VT_EINVALID, "/stage", "stage %s is already submitted",
-                                   stage);
+        error =
+            vt_error_set_field(err, VT_EINVALID, "/stage", "stage %s is already submitted", stage);
     if (error < 0)
         goto out;
     detail = cJSON_CreateObject();
@@ -910,10 +910,8 @@ int vt_cra_stage_submit(vt_store *w, const struct vt_policy_set *ps,
             goto out;
     }
     error = vt_store_obl_find(w, case_id, "EU_CRA", stage, &found, &ob, err);
-    if (error >= 0 && found &&
-        (strcmp(ob.state, "open") == 0 || strcmp(ob.state, "missed") == 0))
-        error = vt_obligation_record_evidence(w, ob.id, actor, evidence, submitted_ms, now_ms,
-                                              err);
+    if (error >= 0 && found && (strcmp(ob.state, "open") == 0 || strcmp(ob.state, "missed") == 0))
+        error = vt_obligation_record_evidence(w, ob.id, actor, evidence, submitted_ms, now_ms, err);
 out:
     vt_obl_row_dispose(&ob);
     cJSON_Delete(detail);

@@ -73,8 +73,8 @@ static cJSON *text_or_null(const char *s)
  * text after 不适用 and an optional separator (：, :, （...）, -, blanks), or
  * the product's `model_justification` member when the case has one.
  */
-static void model_split(const cJSON *p, const char **model, const char **justification,
-                        char *jbuf, size_t jcap)
+static void model_split(const cJSON *p, const char **model, const char **justification, char *jbuf,
+                        size_t jcap)
 {
     const char *m = str(p, "model");
     size_t na = strlen(VT_AUTHORITY_NOT_APPLICABLE);
@@ -90,8 +90,8 @@ static void model_split(const cJSON *p, const char **model, const char **justifi
     for (;;) {
         if (*m == ' ' || *m == '\t' || *m == ':' || *m == '-' || *m == '(' || *m == ')')
             m++;
-        else if (strncmp(m, "：", 3) == 0 || strncmp(m, "（", 3) == 0 ||
-                 strncmp(m, "）", 3) == 0 || strncmp(m, "，", 3) == 0)
+        else if (strncmp(m, "：", 3) == 0 || strncmp(m, "（", 3) == 0 || strncmp(m, "）", 3) == 0 ||
+                 strncmp(m, "，", 3) == 0)
             m += 3;
         else
             break;
@@ -237,8 +237,9 @@ static cJSON *impacts(struct rb *b, const cJSON *gbt)
     }
     for (i = 0; i < 3; i++) {
         const cJSON *m = get(ind, keys[i]);
-        const char *code = cJSON_IsObject(m) ? str(m, "code") : cJSON_IsString(m) ? m->valuestring
-                                                                                  : NULL;
+        const char *code = cJSON_IsObject(m)   ? str(m, "code")
+                           : cJSON_IsString(m) ? m->valuestring
+                                               : NULL;
         if (code)
             source = "gbt_indicators";
         else if (vector) {
@@ -383,11 +384,13 @@ static cJSON *required(struct rb *b, const cJSON *c, const cJSON *inventory)
         b->error = VT_ENOMEM;
         return NULL;
     }
-    cJSON_ArrayForEach(p, get(doc, "products")) put(b, products, NULL, product_entry(b, p, inventory));
+    cJSON_ArrayForEach(p, get(doc, "products"))
+        put(b, products, NULL, product_entry(b, p, inventory));
     put(b, o, "products", products);
     put(b, o, "tech_characteristics", text_or_null(str(doc, "tech_characteristics")));
     put(b, o, "category_code", text_or_null(str(doc, "category_code")));
-    put(b, o, "cwe", get(doc, "cwe") ? cJSON_Duplicate(get(doc, "cwe"), true) : cJSON_CreateArray());
+    put(b, o, "cwe",
+        get(doc, "cwe") ? cJSON_Duplicate(get(doc, "cwe"), true) : cJSON_CreateArray());
     put(b, o, "harm", text_or_null(str(doc, "harm")));
     put(b, o, "grade", grade_entry(b, doc));
     put(b, o, "impact_scope", text_or_null(str(doc, "impact_scope")));

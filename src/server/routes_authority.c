@@ -55,7 +55,8 @@ static bool known_members(vt_request *req, const char *const *keys)
     return true;
 }
 
-/* Optional string member into *out (NULL when absent or null); false (422 sent) when not a string. */
+/* Optional string member into *out (NULL when absent or null); false (422 sent) when not a string.
+ */
 static bool opt_string(vt_request *req, const char *key, const char **out)
 {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(req->json, key);
@@ -98,7 +99,8 @@ static int reply_missing(vt_request *req, const char *code, const vt_error *err,
     cJSON *body = cJSON_CreateObject(), *e = cJSON_CreateObject();
 
     if (vt_json_add_take(body, "error", e) < 0 || vt_json_add_str(e, "code", code) < 0 ||
-        vt_json_add_str(e, "message", err->msg) < 0 || vt_json_add_str(e, "field", "/missing") < 0 ||
+        vt_json_add_str(e, "message", err->msg) < 0 ||
+        vt_json_add_str(e, "field", "/missing") < 0 ||
         vt_json_add_take(e, "missing", missing) < 0) {
         cJSON_Delete(body);
         return vt_reply_oom(req);

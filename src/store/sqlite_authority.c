@@ -57,10 +57,10 @@ int vt_store_authority_submissions_each(vt_store *s, int64_t case_id,
     sqlite3_bind_int64(st, 1, case_id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         vt_store_authority_submission r = {
-            sqlite3_column_int64(st, 0),          sqlite3_column_int64(st, 1),
-            sqlite3_column_int64(st, 2),          vt__store_col_text(st, 3),
-            vt__store_col_text_or_empty(st, 4),   vt__store_col_text_or_empty(st, 5),
-            vt__store_col_text_or_empty(st, 6),   sqlite3_column_int64(st, 7),
+            sqlite3_column_int64(st, 0),        sqlite3_column_int64(st, 1),
+            sqlite3_column_int64(st, 2),        vt__store_col_text(st, 3),
+            vt__store_col_text_or_empty(st, 4), vt__store_col_text_or_empty(st, 5),
+            vt__store_col_text_or_empty(st, 6), sqlite3_column_int64(st, 7),
         };
 
         error = each(ctx, &r);
@@ -85,14 +85,10 @@ int vt_store_cra_stages_each(vt_store *s, int64_t case_id,
     sqlite3_bind_int64(st, 1, case_id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         vt_store_cra_stage r = {
-            sqlite3_column_int64(st, 0),
-            vt__store_col_text_or_empty(st, 1),
-            vt__store_col_text_or_empty(st, 2),
-            sqlite3_column_type(st, 3) != SQLITE_NULL,
-            sqlite3_column_int64(st, 3),
-            vt__store_col_text(st, 4),
-            vt__store_col_text_or_empty(st, 5),
-            sqlite3_column_int64(st, 6),
+            sqlite3_column_int64(st, 0),        vt__store_col_text_or_empty(st, 1),
+            vt__store_col_text_or_empty(st, 2), sqlite3_column_type(st, 3) != SQLITE_NULL,
+            sqlite3_column_int64(st, 3),        vt__store_col_text(st, 4),
+            vt__store_col_text_or_empty(st, 5), sqlite3_column_int64(st, 6),
         };
 
         error = each(ctx, &r);
@@ -120,9 +116,9 @@ int vt_store_cra_stage_put(vt_store *w, const vt_store_cra_stage *row, vt_error 
     return vt__store_step_done(w, st, err, "storing a CRA stage");
 }
 
-int vt_store_cra_stage_submit(vt_store *w, int64_t case_id, const char *stage,
-                              int64_t submitted_ms, const char *evidence, const char *actor,
-                              int64_t now_ms, bool *changed, vt_error *err)
+int vt_store_cra_stage_submit(vt_store *w, int64_t case_id, const char *stage, int64_t submitted_ms,
+                              const char *evidence, const char *actor, int64_t now_ms,
+                              bool *changed, vt_error *err)
 {
     sqlite3_stmt *st;
     int error = vt__store_prepare(w, sql_cra_submit, &st, err);

@@ -32,7 +32,8 @@ static const char complete_case[] =
     "                     \"i_imp\": {\"code\": \"IMP_GENERAL\", \"zh\": \"一般\"},"
     "                     \"a_imp\": {\"code\": \"IMP_NONE\", \"zh\": \"无\"}}},"
     "    \"identifiers\": [{\"scheme\": \"CVE\", \"id\": \"CVE-2026-1\"},"
-    "      {\"scheme\": \"CNVD\", \"id\": \"CNVD-2026-2\"}, {\"scheme\": \"GHSA\", \"id\": \"GHSA-x\"}]"
+    "      {\"scheme\": \"CNVD\", \"id\": \"CNVD-2026-2\"}, {\"scheme\": \"GHSA\", \"id\": "
+    "\"GHSA-x\"}]"
     "  }},"
     " \"org\": {\"slug\": \"acme\", \"name\": \"Acme Ltd\","
     "   \"flags\": {\"contact\": {\"email\": \"psirt@acme.example\"}}}}";
@@ -124,8 +125,8 @@ static void test_authority__complete_case(void **state)
 
 /* Each row removes one thing from the complete case; the check must list `field`. */
 static const struct missing_row {
-    const char *what;   /* member removed: "doc.KEY" or "product.KEY" */
-    const char *field;  /* the field the check lists */
+    const char *what;  /* member removed: "doc.KEY" or "product.KEY" */
+    const char *field; /* the field the check lists */
     const char *zh, *en;
 } missing_rows[] = {
     {"product.name", "product_name", "产品名称", "product name"},
@@ -322,8 +323,7 @@ static void test_authority__html_escape(void **state)
         const char *out;
     } rows[] = {
         {"plain", 5, "plain"},
-        {"<script>alert('x')</script>", 27,
-         "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"},
+        {"<script>alert('x')</script>", 27, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"},
         {"a & b \"c\"", 9, "a &amp; b &quot;c&quot;"},
         {"&amp;", 5, "&amp;amp;"},
         {"技术特点", 12, "技术特点"},
@@ -334,8 +334,7 @@ static void test_authority__html_escape(void **state)
         {"bad \xff byte", 10, "bad \xEF\xBF\xBD byte"},
         {"cut \xe6\x8a", 6, "cut \xEF\xBF\xBD\xEF\xBF\xBD"},
         {"overlong \xc0\xbc", 11, "overlong \xEF\xBF\xBD\xEF\xBF\xBD"},
-        {"surrogate \xed\xa0\x80", 13,
-         "surrogate \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},
+        {"surrogate \xed\xa0\x80", 13, "surrogate \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},
         {"emoji \xf0\x9f\x98\x80", 10, "emoji \xf0\x9f\x98\x80"},
         {"", 0, ""},
     };
@@ -452,7 +451,7 @@ static cJSON *load_cra_fields(void)
 
 static void test_authority__cra_field_sets(void **state)
 {
-    static const char *const stages[] = {"CRA-V-EW", "CRA-V-N",  "CRA-V-FR",
+    static const char *const stages[] = {"CRA-V-EW", "CRA-V-N", "CRA-V-FR",
                                          "CRA-I-EW", "CRA-I-N", "CRA-I-FR"};
     cJSON *sets = load_cra_fields(), *miss, *vals;
     size_t i;
