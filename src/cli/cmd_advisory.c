@@ -292,7 +292,7 @@ static int run_publish(int argc, char **argv)
     size_t i;
     int status, error = 0, k;
 
-    for (k = 2; k < argc;) {
+    for (k = 2; k < argc; k++) {
         int r = cli_take_options(&cli_cmd_advisory, argc, argv, &k, opts);
         if (r < 0)
             return CLI_EXIT_USAGE;
@@ -372,12 +372,12 @@ static int run_export(int argc, char **argv)
     vt_store *s = NULL;
     int status, error, k;
 
-    for (k = 2; k < argc;) {
+    for (k = 2; k < argc; k++) {
         int r = cli_take_options(&cli_cmd_advisory, argc, argv, &k, opts);
         if (r < 0)
             return CLI_EXIT_USAGE;
         if (r == 0 && !ref && argv[k][0] != '-') {
-            ref = argv[k++];
+            ref = argv[k];
             continue;
         }
         if (r == 0)

@@ -20,6 +20,7 @@ typedef struct vt__csaf_pv {
     const char *name;       /* doc product name */
     const char *version;    /* version string, NULL for a range or no version */
     const cJSON *range;     /* {introduced?, fixed?, last_affected?, scheme?} or NULL */
+    const char *ecosystem;  /* the product's ecosystem or scheme, or NULL */
     const char *status;     /* CSAF group: known_affected, fixed, ... */
     const char *flag;       /* CSAF flag label or NULL */
     const char *impact;     /* impact statement or NULL */

@@ -98,6 +98,7 @@ static int collect_product(vt__csaf_products *out, const cJSON *prod, size_t idx
         e->name = name;
         e->version = cJSON_IsString(v) ? v->valuestring : NULL;
         e->range = cJSON_IsObject(v) ? v : NULL;
+        e->ecosystem = vt__csaf_str(prod, "ecosystem");
         e->status = "known_affected";
     }
     cJSON_ArrayForEach(v, fixed)
@@ -161,10 +162,12 @@ int vt__csaf_products_collect(vt__csaf_products *out, const cJSON *doc, const ch
     return error;
 }
 
-/* A range as a vers string (CSAF product_version_range): "vers:<scheme>/>=a|<b". */
-static int range_vers(vt_buf *b, const cJSON *range)
+/* A range as a vers string (CSAF product_version_range): "vers:<type>/>=a|<b",
+   the type being the range's scheme, else the product's ecosystem (lower
+   case, without a ":release" suffix), else "generic". */
+static int range_vers(vt_buf *b, const cJSON *range, const char *ecosystem)
 {
-    const char *scheme = vt__csaf_str(range, "scheme");
+    const char *scheme = vt__csaf_str(range, "scheme") ? vt__csaf_str(range, "scheme") : ecosystem;
     const char *intro = vt__csaf_str(range, "introduced");
     const char *fixed = vt__csaf_str(range, "fixed");
     const char *last = vt__csaf_str(range, "last_affected");
@@ -270,7 +273,7 @@ int vt__csaf_product_tree(cJSON **out, const vt__csaf_products *p)
             leaf = branch_child(prod, "product_version", e->version);
             error = leaf ? add_product(leaf, e, e->version) : VT_ENOMEM;
         } else if (e->range) {
-            error = range_vers(&label, e->range);
+            error = range_vers(&label, e->range, e->ecosystem);
             if (!error)
                 leaf = branch_child(prod, "product_version_range", label.ptr);
             if (!error)

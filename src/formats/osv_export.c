@@ -6,7 +6,7 @@
  * advisories.md). The case's CVE, GHSA and other public identifiers are
  * aliases. A product whose ecosystem is an OSV ecosystem becomes a
  * package with ECOSYSTEM ranges and explicit versions; other products
- * are named in database_specific.
+ * are named in database_specific, with the remediations, grade and CWE ids.
  */
 #include <string.h>
 
@@ -236,6 +236,12 @@ int vt_osv_export_build(cJSON **out, const vt_advisory_input *in, const char *cs
         error = vt_json_add_str(dbs, "csaf_tracking_id", in->tracking_id);
     if (!error && vt__csaf_str(gbt, "grade"))
         error = vt_json_add_str(dbs, "grade", vt__csaf_str(gbt, "grade"));
+    /* OSV has no remediation field; the fix or mitigation travels with the
+       record (spec §5 P5) in database_specific, as the case states it. */
+    if (!error && cJSON_GetObjectItemCaseSensitive(in->doc, "remediations"))
+        error = vt_json_add_take(
+            dbs, "remediations",
+            cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(in->doc, "remediations"), true));
     if (!error && cJSON_GetObjectItemCaseSensitive(in->doc, "cwe"))
         error = vt_json_add_take(
             dbs, "cwe_ids",
