@@ -285,14 +285,19 @@ static int rule_p4_no_exploit(struct gate *g)
  * P5 (Art. 9(5)): the fix or mitigation is published with the advisory.
  * ------------------------------------------------------------------- */
 
-/* A JSON document (CSAF, OSV, ...) with a non-empty "remediations" array
- * anywhere whose item says what to do. */
+/* A JSON document with a remediation that says what to do anywhere: a
+ * "remediations" item with details, instructions or a version (CSAF, the
+ * case fields), or a "fixed" version event (OSV: upgrade to it). */
 static bool json_has_remediation(const cJSON *v)
 {
     const cJSON *e;
 
     if (cJSON_IsObject(v)) {
         const cJSON *r = cJSON_GetObjectItemCaseSensitive(v, "remediations"), *i;
+        const cJSON *fixed = cJSON_GetObjectItemCaseSensitive(v, "fixed");
+
+        if (cJSON_IsString(fixed) && fixed->valuestring[0])
+            return true;
 
         cJSON_ArrayForEach(i, r)
         {

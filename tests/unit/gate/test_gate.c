@@ -445,6 +445,17 @@ static void test_gate__p5_remediation_published(void **state)
     r = publish(f, id, "{\"vulnerabilities\": [{\"remediations\": [{\"category\": \"none\"}]}]}",
                 T0);
     assert_only(&r, "P5", "no_remediation");
+    /* OSV: a fixed version event is the step (upgrade to it). */
+    r = publish(f, id,
+                "{\"affected\": [{\"ranges\": [{\"events\": [{\"introduced\": \"1.0\"}, "
+                "{\"fixed\": \"1.4.2\"}]}]}]}",
+                T0);
+    assert_allowed(&r);
+    r = publish(f, id,
+                "{\"affected\": [{\"ranges\": [{\"events\": [{\"introduced\": \"1.0\"}, "
+                "{\"last_affected\": \"1.4.1\"}]}]}]}",
+                T0);
+    assert_only(&r, "P5", "no_remediation");
 }
 
 /* ---------------------------------------------------------------------
