@@ -432,6 +432,32 @@ static int write_parts(writer *w, const cJSON *o, const char *kind, const char *
     return w->rc ? VT_ENOMEM : 0;
 }
 
+/* Does the people-written text of the doc hold Chinese? Computed members
+ * (the grade's Chinese label) do not count. */
+static bool doc_has_cjk(const cJSON *doc)
+{
+    static const char *const keys[] = {"description", "tech_characteristics", "harm",
+                                       "impact_scope", "products", "remediations", "upstream"};
+    size_t i;
+    bool found = false;
+
+    for (i = 0; !found && i < sizeof(keys) / sizeof(keys[0]); i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, keys[i]);
+        char *text;
+
+        if (cJSON_IsString(v)) {
+            found = vt_notice_has_cjk(v->valuestring);
+        } else if (v) {
+            /* cJSON prints non-ASCII text as UTF-8, so the scan sees it. */
+            text = cJSON_PrintUnformatted(v);
+            found = text && vt_notice_has_cjk(text);
+            if (text)
+                cJSON_free(text);
+        }
+    }
+    return found;
+}
+
 int vt_notice_compose(vt_notice *out, const char *kind, const vt_case *c, const vt_contact *to,
                       const char *note, const char *obligation, int64_t now_ms, vt_error *err)
 {
@@ -452,7 +478,7 @@ int vt_notice_compose(vt_notice *out, const char *kind, const vt_case *c, const 
     error = vt_json_parse(&doc, c->doc ? c->doc : "{}", strlen(c->doc ? c->doc : "{}"), err);
     if (error < 0)
         goto out;
-    w.zh = vt_notice_has_cjk(c->title) || vt_notice_has_cjk(c->doc) || vt_notice_has_cjk(note);
+    w.zh = vt_notice_has_cjk(c->title) || vt_notice_has_cjk(note) || doc_has_cjk(doc);
     body = body_of(kind, c, doc, to, note, obligation, now_ms, w.zh);
     if (!body) {
         error = vt_error_set(err, VT_ENOMEM, 0, "composing a notice");

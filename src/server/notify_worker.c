@@ -55,12 +55,29 @@ typedef struct claim_ctx {
     size_t n;
 } claim_ctx;
 
+/*
+ * The time retries are scheduled by: the service clock, or the real clock
+ * when that is later. A clock pinned for a test (VULNTRACK_FAKE_NOW) does
+ * not move, and a retry scheduled on it would never fall due; messages are
+ * still stamped with the service clock (the clocks of the obligations).
+ */
+static int64_t schedule_now(void)
+{
+    struct timespec ts;
+    int64_t svc = vt_clock_now_ms(), real;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return svc;
+    real = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return real > svc ? real : svc;
+}
+
 static int claim_write(vt_store *w, void *ctx, vt_error *err)
 {
     claim_ctx *c = ctx;
     int64_t ids[BATCH];
     size_t n = 0, i;
-    int error = vt_outbox_claim(w, vt_clock_now_ms(), BATCH, ids, &n, err);
+    int error = vt_outbox_claim(w, schedule_now(), BATCH, ids, &n, err);
 
     for (i = 0; error == 0 && i < n; i++) {
         error = vt_outbox_get(w, ids[i], &c->jobs[i].msg, err);
@@ -76,7 +93,7 @@ static int claim_write(vt_store *w, void *ctx, vt_error *err)
 
 static int recover_write(vt_store *w, void *ctx, vt_error *err)
 {
-    return vt_outbox_recover(w, vt_clock_now_ms(), ctx, err);
+    return vt_outbox_recover(w, schedule_now(), ctx, err);
 }
 
 /* ---- outcome ---------------------------------------------------------- */
@@ -140,7 +157,7 @@ static int outcome_write(vt_store *w, void *ctx, vt_error *err)
         p.max_attempts = cfg->notify_max_attempts;
         p.base_ms = cfg->notify_backoff_ms;
         p.cap_ms = cfg->notify_backoff_cap_ms;
-        return vt_outbox_mark_failed(w, o->j->msg.id, o->error, vt_clock_now_ms(), &p,
+        return vt_outbox_mark_failed(w, o->j->msg.id, o->error, schedule_now(), &p,
                                      randombytes_random(), &o->dead, err);
     }
     error = vt_outbox_mark_delivered(w, o->j->msg.id, o->at_ms, &first, err);
@@ -221,7 +238,8 @@ static int deliver_webhook(worker *wk, const job *j, const vt_server_config *cfg
     struct curl_slist *hdr = NULL;
     vt_buf reply = VT_BUF_INIT;
     char errbuf[CURL_ERROR_SIZE] = "", sig[VT_OUTBOX_SIG_MAX], line[160];
-    int64_t ts = vt_clock_now_ms() / 1000;
+    /* The real time, for the receiver's replay window (never a pinned clock). */
+    int64_t ts = (int64_t)time(NULL);
     long status = 0;
     CURLcode rc;
     int error = -1;

@@ -112,11 +112,11 @@ class Mailbox:
 
 # -- set-up ------------------------------------------------------------------
 
-def server(work=None, extra=(), db=None):
+def server(work=None, extra=(), db=None, env=None):
     data = os.path.join(SOURCE, "data")
     return Server(args=["--policy-dir", os.path.join(data, "policy"),
                         "--calendar-dir", os.path.join(data, "calendars"), *FAST, *extra],
-                  workdir=work, db=db)
+                  workdir=work, db=db, env=env)
 
 
 def add_org(srv, slug, country="CN", tz="Asia/Shanghai"):
@@ -292,6 +292,27 @@ def test_down_receiver_then_up_and_never_up_is_dead_then_retried():
     finally:
         if rec:
             rec.close()
+
+
+def test_retries_fall_due_under_a_pinned_clock():
+    # A pinned service clock does not move; retries are still scheduled on
+    # the real clock, and the delivery is stamped with the service clock.
+    rec = Receiver(fail_first=1)
+    try:
+        with server(env={"VULNTRACK_FAKE_NOW": "2026-03-03T02:00:00Z"}) as srv:
+            add_org(srv, "acme")
+            mgr = srv.token("psirt_manager", org="acme")
+            ref = open_case(srv, mgr)
+            add_contact(srv, mgr, address=rec.url)
+            status, _, b = notify(srv, mgr, ref)
+            assert status == 201, b
+            mid = b["messages"][0]["message_id"]
+            done = wait_for(lambda: outbox(srv, mgr, "?state=delivered"), what="delivery")
+            assert done[0]["delivered_at"] == "2026-03-03T02:00:00.000Z", done
+            assert "/" not in done[0]["subject"], done  # no Chinese text: English only
+            assert rec.attempts == [(mid, 500), (mid, 200)], rec.attempts
+    finally:
+        rec.close()
 
 
 def test_email_user_notice_is_multipart_and_bilingual():

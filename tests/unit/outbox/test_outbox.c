@@ -438,13 +438,16 @@ static void test_outbox__notice_has_three_parts_and_is_bilingual(void **state)
     assert_non_null(strstr(n.body_html, "&lt;script&gt;"));
     assert_non_null(strstr(n.body_html, "see &lt;b&gt;"));
     vt_notice_dispose(&n);
-    /* No Chinese text: English only. */
+    /* No Chinese text written by people (the computed grade label does not
+     * count): English only. */
     k.title = "Overflow";
-    k.doc = "{}";
+    k.doc = "{\"gbt\": {\"grade\": \"high\", \"grade_zh\": \"高危\"}}";
     assert_int_equal(vt_notice_compose(&n, "upstream_notice", &k, &to, NULL, "CN-UPSTREAM", T0,
                                        &err),
                      0);
     assert_null(strstr(n.body_text, "修复"));
+    assert_null(strstr(n.subject, "通知"));
+    assert_non_null(strstr(n.body_text, "Grade (GB/T 30279): high (高危)"));
     assert_non_null(strstr(n.body_text, "Obligation: CN-UPSTREAM"));
     assert_non_null(strstr(n.body_text, "Advisory reference: VT-2026-000009"));
     vt_notice_dispose(&n);
