@@ -297,6 +297,8 @@ int vt_authority_html(vt_buf *out, const cJSON *report)
     row(&pg, "CVE编号", "CVE", get(ids, "CVE"));
     row(&pg, "CNVD编号", "CNVD", get(ids, "CNVD"));
     row(&pg, "CNNVD编号", "CNNVD", get(ids, "CNNVD"));
+    row(&pg, "CNCVD编号", "CNCVD", get(ids, "CNCVD"));
+    row(&pg, "NVDB编号", "NVDB", get(ids, "NVDB"));
     row(&pg, "其他编号", "Other identifiers", get(ids, "other"));
     raw(&pg, "</table>\n");
 
