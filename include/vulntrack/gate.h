@@ -56,8 +56,7 @@ VT_EXTERN int vt_gate_check_publish(vt_store *s, int64_t case_id, const char *do
  * VT_ENOTFOUND or VT_EIO.
  */
 VT_EXTERN int vt_gate_check_share(vt_store *s, int64_t case_id, const char *country,
-                                  bool recipient_is_provider, vt_gate_result *out,
-                                  vt_error *err);
+                                  bool recipient_is_provider, vt_gate_result *out, vt_error *err);
 
 /* {"allowed": bool, "refusals": [{rule, code, message, remedy}], "note"?}
    (new object; caller frees with cJSON_Delete). NULL when out of memory. */
@@ -75,9 +74,10 @@ VT_EXTERN void vt_gate_result_summary(const vt_gate_result *r, char *buf, size_t
  * case `case_id`; `record` is the kind's JSON object (required members in
  * docs/disclosure.md). An attestation is stored with its reviewer: `actor`
  * and `user_id` (0 for a machine token: stored as null); members named
- * reviewer or reviewer_user_id in `record` are refused. Appends ledger entry "disclosure.recorded". Inside the caller's
- * transaction. *id_out (may be NULL) gets the new row id. Returns 0,
- * VT_EINVALID (err->field names the member), VT_ENOTFOUND or VT_EIO.
+ * reviewer or reviewer_user_id in `record` are refused. Appends ledger
+ * entry "disclosure.recorded". Inside the caller's transaction. *id_out
+ * (may be NULL) gets the new row id. Returns 0, VT_EINVALID (err->field
+ * names the member), VT_ENOTFOUND or VT_EIO.
  */
 VT_EXTERN int vt_gate_record_add(vt_store *w, int64_t case_id, const char *kind,
                                  const cJSON *record, int64_t user_id, const char *actor,
@@ -88,14 +88,14 @@ VT_EXTERN int vt_gate_record_add(vt_store *w, int64_t case_id, const char *kind,
  * organisation) with a label; ledger entry "blackout.added". Returns 0,
  * VT_EINVALID or VT_EIO.
  */
-VT_EXTERN int vt_gate_blackout_add(vt_store *w, int64_t org_id, int64_t start_ms,
-                                   int64_t end_ms, const char *label, const char *actor,
-                                   int64_t now_ms, int64_t *id_out, vt_error *err);
+VT_EXTERN int vt_gate_blackout_add(vt_store *w, int64_t org_id, int64_t start_ms, int64_t end_ms,
+                                   const char *label, const char *actor, int64_t now_ms,
+                                   int64_t *id_out, vt_error *err);
 
 /* Delete blackout window `id`; ledger entry "blackout.deleted". Returns 0,
    VT_ENOTFOUND or VT_EIO. */
-VT_EXTERN int vt_gate_blackout_delete(vt_store *w, int64_t id, const char *actor,
-                                      int64_t now_ms, vt_error *err);
+VT_EXTERN int vt_gate_blackout_delete(vt_store *w, int64_t id, const char *actor, int64_t now_ms,
+                                      vt_error *err);
 
 /* ---- the document-text scanner (pure; fuzzed) --------------------------- */
 

@@ -55,7 +55,8 @@ typedef struct vt_store_gate_record {
     int64_t created_ms;
 } vt_store_gate_record;
 
-/** Insert a disclosure record (id ignored); *id_out (may be NULL) gets the id. Returns 0 or VT_EIO. */
+/** Insert a disclosure record (id ignored); *id_out (may be NULL) gets the id. Returns 0 or VT_EIO.
+ */
 VT_EXTERN int vt_store_gate_record_insert(vt_store *w, const vt_store_gate_record *r,
                                           int64_t *id_out, vt_error *err);
 
@@ -80,8 +81,7 @@ VT_EXTERN int vt_store_gate_window_insert(vt_store *w, const vt_store_gate_windo
                                           int64_t *id_out, vt_error *err);
 
 /** Delete blackout window `id`; *deleted says whether it existed. Returns 0 or VT_EIO. */
-VT_EXTERN int vt_store_gate_window_delete(vt_store *w, int64_t id, bool *deleted,
-                                          vt_error *err);
+VT_EXTERN int vt_store_gate_window_delete(vt_store *w, int64_t id, bool *deleted, vt_error *err);
 
 /** Call `each` for the windows that apply to organisation `org_id` (its own and the
  *  global ones; org_id < 0: every window), by start. With `at_ms` > 0 only those with

@@ -87,8 +87,8 @@ static int remediations(const cJSON *doc, const char *kind)
         const cJSON *k = cJSON_GetObjectItemCaseSensitive(e, "kind");
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "version");
         const cJSON *i = cJSON_GetObjectItemCaseSensitive(e, "instructions");
-        bool steps = (cJSON_IsString(v) && v->valuestring[0]) ||
-                     (cJSON_IsString(i) && i->valuestring[0]);
+        bool steps =
+            (cJSON_IsString(v) && v->valuestring[0]) || (cJSON_IsString(i) && i->valuestring[0]);
 
         if (cJSON_IsString(k) && steps && (!kind || strcmp(k->valuestring, kind) == 0))
             n++;
@@ -198,8 +198,8 @@ static int rule_p2_operator_details(struct gate *g)
         return 0;
     cJSON_ArrayForEach(k, keys)
     {
-        const cJSON *v = cJSON_IsString(k) ? cJSON_GetObjectItemCaseSensitive(g->doc, k->valuestring)
-                                           : NULL;
+        const cJSON *v =
+            cJSON_IsString(k) ? cJSON_GetObjectItemCaseSensitive(g->doc, k->valuestring) : NULL;
 
         if (v && confidential_found(g->document, v)) {
             refuse(g, "P2", "operator_confidential_field",
@@ -242,8 +242,7 @@ static int rule_p3_no_exaggeration(struct gate *g)
                "grade)",
                "the case has no assessed grade to state");
     else if (g->document && vt_gate_text_severity(g->document, &word) > level)
-        refuse(g, "P3", "severity_exaggerated",
-               "state the assessed grade and no word beyond it",
+        refuse(g, "P3", "severity_exaggerated", "state the assessed grade and no word beyond it",
                "the document says '%s' but the assessed grade is %s", word, grade->valuestring);
     error = has_record(g, "no_exaggeration_attestation", &attested);
     if (error == 0 && !attested)
@@ -451,8 +450,8 @@ static int gate_load(struct gate *g, vt_store *s, int64_t case_id, int64_t now_m
 int vt_gate_check_publish(vt_store *s, int64_t case_id, const char *document, int64_t now_ms,
                           vt_gate_result *out, vt_error *err)
 {
-    static int (*const rules[])(struct gate *g) = {
-        rule_p1_fix_available, rule_p2_operator_details, rule_p3_no_exaggeration,
+    static int (*const rules[])(struct gate * g) = {
+        rule_p1_fix_available, rule_p2_operator_details,      rule_p3_no_exaggeration,
         rule_p4_no_exploit,    rule_p5_remediation_published, rule_p6_blackout,
     };
     struct gate g;
@@ -545,7 +544,8 @@ int vt_gate_check_share(vt_store *s, int64_t case_id, const char *country,
     int error;
 
     memset(out, 0, sizeof(*out));
-    if (!country || strlen(country) != 2 || !((country[0] | 0x20) >= 'a' && (country[0] | 0x20) <= 'z') ||
+    if (!country || strlen(country) != 2 ||
+        !((country[0] | 0x20) >= 'a' && (country[0] | 0x20) <= 'z') ||
         !((country[1] | 0x20) >= 'a' && (country[1] | 0x20) <= 'z'))
         return vt_error_set_field(err, VT_EINVALID, "/country",
                                   "/country: an ISO 3166 alpha-2 country code is required");

@@ -69,14 +69,13 @@ static int record_check(const struct record_kind *k, const cJSON *record, vt_err
             !listed(k->optional, m->string))
             return vt_error_set_field(err, VT_EINVALID, "/record", "/record/%.60s: unknown member",
                                       m->string);
-        if (!cJSON_IsString(m) || !m->valuestring[0] ||
-            strlen(m->valuestring) > RECORD_TEXT_MAX)
+        if (!cJSON_IsString(m) || !m->valuestring[0] || strlen(m->valuestring) > RECORD_TEXT_MAX)
             return vt_error_set_field(err, VT_EINVALID, "/record",
                                       "/record/%.60s: a non-empty string of at most %d bytes",
                                       m->string, RECORD_TEXT_MAX);
         if (cJSON_GetObjectItemCaseSensitive(record, m->string) != m)
-            return vt_error_set_field(err, VT_EINVALID, "/record",
-                                      "/record/%.60s: appears twice", m->string);
+            return vt_error_set_field(err, VT_EINVALID, "/record", "/record/%.60s: appears twice",
+                                      m->string);
     }
     for (i = 0; k->required[i]; i++)
         if (!cJSON_GetObjectItemCaseSensitive(record, k->required[i]))
@@ -206,8 +205,7 @@ int vt_gate_blackout_add(vt_store *w, int64_t org_id, int64_t start_ms, int64_t 
 
     if (!label || !label[0] || strlen(label) > RECORD_TEXT_MAX)
         return vt_error_set_field(err, VT_EINVALID, "/reason",
-                                  "/reason: a non-empty text of at most %d bytes",
-                                  RECORD_TEXT_MAX);
+                                  "/reason: a non-empty text of at most %d bytes", RECORD_TEXT_MAX);
     if (end_ms <= start_ms)
         return vt_error_set_field(err, VT_EINVALID, "/ends_at",
                                   "/ends_at: must be after starts_at");

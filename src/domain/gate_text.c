@@ -80,27 +80,13 @@ static const struct severity_word {
     int level;
     bool chinese;
 } severity_words[] = {
-    {"low", 1, false},
-    {"medium", 2, false},
-    {"moderate", 2, false},
-    {"high", 3, false},
-    {"critical", 4, false},
-    {"severe", 4, false},
-    {"most severe", 5, false},
-    {"most critical", 5, false},
-    {"most dangerous", 5, false},
-    {"catastrophic", 5, false},
-    {"apocalyptic", 5, false},
-    {"devastating", 5, false},
-    {"worst", 5, false},
-    {"低危", 1, true},
-    {"中危", 2, true},
-    {"高危", 3, true},
-    {"超危", 4, true},
-    {"严重", 4, true},
-    {"极其严重", 5, true},
-    {"最严重", 5, true},
-    {"灾难性", 5, true},
+    {"low", 1, false},          {"medium", 2, false},        {"moderate", 2, false},
+    {"high", 3, false},         {"critical", 4, false},      {"severe", 4, false},
+    {"most severe", 5, false},  {"most critical", 5, false}, {"most dangerous", 5, false},
+    {"catastrophic", 5, false}, {"apocalyptic", 5, false},   {"devastating", 5, false},
+    {"worst", 5, false},        {"低危", 1, true},           {"中危", 2, true},
+    {"高危", 3, true},          {"超危", 4, true},           {"严重", 4, true},
+    {"极其严重", 5, true},      {"最严重", 5, true},         {"灾难性", 5, true},
     {"毁灭性", 5, true},
 };
 
@@ -115,8 +101,8 @@ int vt_gate_text_severity(const char *text, const char **word)
         return 0;
     for (i = 0; i < sizeof(severity_words) / sizeof(severity_words[0]); i++) {
         const struct severity_word *w = &severity_words[i];
-        bool found = w->chinese ? strstr(text, w->word) != NULL
-                                : vt_gate_text_has_token(text, w->word);
+        bool found =
+            w->chinese ? strstr(text, w->word) != NULL : vt_gate_text_has_token(text, w->word);
 
         if (found && w->level > best) {
             best = w->level;

@@ -100,8 +100,8 @@ static int gate_publish(vt_request *req)
         cJSON_Delete(body);
         return 0;
     }
-    error = vt_gate_check_publish(req->store, id,
-                                  cJSON_IsString(doc) ? doc->valuestring : NULL, now, &res, &err);
+    error = vt_gate_check_publish(req->store, id, cJSON_IsString(doc) ? doc->valuestring : NULL,
+                                  now, &res, &err);
     cJSON_Delete(body);
     if (error < 0)
         return vt_reply_from_error(req, &err);
@@ -132,8 +132,8 @@ static int gate_share(vt_request *req)
     id = case_param(req, ref);
     if (!id)
         return 0;
-    error = vt_gate_check_share(req->store, id, country->valuestring, cJSON_IsTrue(provider),
-                                &res, &err);
+    error = vt_gate_check_share(req->store, id, country->valuestring, cJSON_IsTrue(provider), &res,
+                                &err);
     if (error < 0)
         return vt_reply_from_error(req, &err);
     return reply_result(req, ref, "share", &res, vt_clock_now_ms());
@@ -304,8 +304,11 @@ static int windows_list(vt_request *req)
     if (!body)
         return vt_reply_oom(req);
     /* A caller without an organisation and not entitled to all sees the global ones. */
-    error = vt_store_gate_windows_each(req->store, scope == 0 ? -1 : scope < 0 ? 0 : scope, at,
-                                       window_each, &l, &err);
+    error = vt_store_gate_windows_each(req->store,
+                                       scope == 0  ? -1
+                                       : scope < 0 ? 0
+                                                   : scope,
+                                       at, window_each, &l, &err);
     return vt_reply_listed(req, body, error, &err);
 }
 
@@ -329,7 +332,8 @@ static bool time_member(vt_request *req, const char *key, int64_t *out)
 {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(req->json, key);
 
-    if (cJSON_IsString(m) && vt_time_parse_rfc3339(out, m->valuestring, strlen(m->valuestring)) == 0)
+    if (cJSON_IsString(m) &&
+        vt_time_parse_rfc3339(out, m->valuestring, strlen(m->valuestring)) == 0)
         return true;
     vt_reply_error(req, 422, "invalid", key[0] == 's' ? "/starts_at" : "/ends_at",
                    "/%s: an RFC 3339 time is required", key);

@@ -16,7 +16,8 @@ static const char sql_event[] = "SELECT 1 FROM case_events WHERE case_id = ?1 AN
 static const char sql_attachments[] =
     "SELECT a.id, a.report_id, a.filename, a.classification, a.sha256 FROM attachments a "
     "JOIN reports r ON r.id = a.report_id WHERE r.case_id = ?1 ORDER BY a.id";
-static const char sql_assets[] = "SELECT name, identifiers FROM assets WHERE org_id = ?1 ORDER BY id";
+static const char sql_assets[] =
+    "SELECT name, identifiers FROM assets WHERE org_id = ?1 ORDER BY id";
 static const char sql_record_insert[] =
     "INSERT INTO disclosure_records (case_id, kind, record, actor, created_ms) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
@@ -48,8 +49,8 @@ int vt_store_gate_org(vt_store *s, int64_t org_id, char kind[16], char country[8
         snprintf(kind, 16, "%s", vt__store_col_text_or_empty(st, 0));
         snprintf(country, 8, "%s", vt__store_col_text_or_empty(st, 1));
     } else if (rc == SQLITE_DONE) {
-        error = vt_error_set(err, VT_ENOTFOUND, 0, "no organisation with id %lld",
-                             (long long)org_id);
+        error =
+            vt_error_set(err, VT_ENOTFOUND, 0, "no organisation with id %lld", (long long)org_id);
     } else {
         error = vt__store_fail(s, err, "reading an organisation");
     }
@@ -57,8 +58,7 @@ int vt_store_gate_org(vt_store *s, int64_t org_id, char kind[16], char country[8
     return error;
 }
 
-int vt_store_gate_event(vt_store *s, int64_t case_id, const char *event, bool *found,
-                        vt_error *err)
+int vt_store_gate_event(vt_store *s, int64_t case_id, const char *event, bool *found, vt_error *err)
 {
     sqlite3_stmt *st;
     int rc, error = vt__store_prepare(s, sql_event, &st, err);

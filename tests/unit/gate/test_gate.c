@@ -20,6 +20,7 @@
 
 #include "store/store_internal.h"
 #include "test_store_support.h"
+#include "vulntrack/cases.h"
 #include "vulntrack/clock.h"
 #include "vulntrack/gate.h"
 #include "vulntrack/json.h"
@@ -31,7 +32,7 @@
 
 /* A case that passes every rule: graded high, a patch, fix available, attested. */
 #define GOOD_DOC                                                                                   \
-    "{\"gbt\": {\"grade\": \"high\"}, \"remediations\": [{\"kind\": \"patch\", \"version\": "     \
+    "{\"gbt\": {\"grade\": \"high\"}, \"remediations\": [{\"kind\": \"patch\", \"version\": "      \
     "\"2.3.2\"}]}"
 #define GOOD_TEXT "Upgrade to 2.3.2. Severity: high."
 
@@ -368,12 +369,12 @@ static void test_gate__p3_no_exaggeration(void **state)
             fail_msg("row %zu (%s) not refused as exaggerated", i, rows[i].text);
     }
     /* The attestation names its reviewer by user id. */
-    assert_int_equal(
-        vt_test_sql_int(f->db.s, "SELECT count(*) FROM disclosure_records WHERE kind = "
-                                 "'no_exaggeration_attestation' AND json_extract(record, "
-                                 "'$.reviewer_user_id') = 42 AND json_extract(record, "
-                                 "'$.reviewer') = 'user:reviewer'"),
-        1);
+    assert_int_equal(vt_test_sql_int(f->db.s,
+                                     "SELECT count(*) FROM disclosure_records WHERE kind = "
+                                     "'no_exaggeration_attestation' AND json_extract(record, "
+                                     "'$.reviewer_user_id') = 42 AND json_extract(record, "
+                                     "'$.reviewer') = 'user:reviewer'"),
+                     1);
     /* A case without an assessed grade has nothing to state. */
     id = good_case(f, f->acme, "own_product",
                    "{\"remediations\": [{\"kind\": \"patch\", \"version\": \"2.3.2\"}]}");
@@ -612,6 +613,42 @@ static void test_gate__result_json_and_ledger(void **state)
                      VT_ENOTFOUND);
 }
 
+/* The doc key operator_confidential names other fields, once each (case_fields.c). */
+static void test_gate__operator_confidential_field_rule(void **state)
+{
+    static const struct {
+        const char *doc, *field;
+    } rows[] = {
+        {"{\"operator_confidential\": [\"impact_scope\", \"description\"]}", NULL},
+        {"{\"operator_confidential\": []}", NULL},
+        {"{\"operator_confidential\": \"impact_scope\"}", "/doc/operator_confidential"},
+        {"{\"operator_confidential\": [\"nonsense\"]}", "/doc/operator_confidential/0"},
+        {"{\"operator_confidential\": [\"operator_confidential\"]}",
+         "/doc/operator_confidential/0"},
+        {"{\"operator_confidential\": [\"harm\", 7]}", "/doc/operator_confidential/1"},
+        {"{\"operator_confidential\": [\"harm\", \"harm\"]}", "/doc/operator_confidential/1"},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        cJSON *in = NULL, *out = NULL;
+        vt_error err = VT_ERROR_INIT;
+        int rc;
+
+        assert_int_equal(vt_json_parse(&in, rows[i].doc, strlen(rows[i].doc), &err), 0);
+        rc = vt_case_doc_normalize(&out, in, NULL, "/doc", &err);
+        if (rows[i].field) {
+            if (rc != VT_EINVALID || strcmp(err.field, rows[i].field) != 0)
+                fail_msg("row %zu: rc %d field '%s'", i, rc, err.field);
+        } else if (rc != 0) {
+            fail_msg("row %zu refused: %s", i, err.msg);
+        }
+        cJSON_Delete(out);
+        cJSON_Delete(in);
+    }
+}
+
 static void test_gate__scanner(void **state)
 {
     static const struct {
@@ -635,12 +672,24 @@ static void test_gate__scanner(void **state)
         const char *text;
         int level;
     } sev[] = {
-        {"nothing to say", 0},  {"a low risk", 1},        {"LOW", 1},
-        {"below", 0},           {"medium", 2},            {"high", 3},
-        {"highest", 0},         {"critical", 4},          {"低危", 1},
-        {"中危", 2},            {"高危", 3},              {"超危", 4},
-        {"严重", 4},            {"极其严重", 5},          {"最严重的漏洞", 5},
-        {"most severe", 5},     {"Most  severe", 4},      {"catastrophic", 5},
+        {"nothing to say", 0},
+        {"a low risk", 1},
+        {"LOW", 1},
+        {"below", 0},
+        {"medium", 2},
+        {"high", 3},
+        {"highest", 0},
+        {"critical", 4},
+        {"低危", 1},
+        {"中危", 2},
+        {"高危", 3},
+        {"超危", 4},
+        {"严重", 4},
+        {"极其严重", 5},
+        {"最严重的漏洞", 5},
+        {"most severe", 5},
+        {"Most  severe", 4},
+        {"catastrophic", 5},
         {"low and critical", 4},
     };
     const char *word;
@@ -661,8 +710,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_gate__p1_fix_or_early_approval, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gate__p1_a5_provider_vs_third_party, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_gate__p1_a5_provider_vs_third_party, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gate__p2_operator_system, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gate__p2_asset_identifiers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gate__p2_operator_confidential_fields, setup,
@@ -672,9 +720,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_gate__p5_remediation_published, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gate__p6_blackout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gate__p7_provider, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gate__p7_collector_and_foreign_org, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_gate__p7_collector_and_foreign_org, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gate__result_json_and_ledger, setup, teardown),
+        cmocka_unit_test(test_gate__operator_confidential_field_rule),
         cmocka_unit_test(test_gate__scanner),
     };
 
