@@ -78,6 +78,10 @@ def test_authority_report_submission_and_html():
         analyst = srv.token("analyst", org="acme")
         manager = srv.token("psirt_manager", org="acme")
         admin = srv.token("admin")
+        for bad in ({}, {"fax": "1"}, {"email": ""}, "psirt@acme.example"):
+            status, _, e = srv.request("PATCH", "/api/v1/orgs/acme", {"flags": {"contact": bad}},
+                                       token=admin)
+            assert status == 422 and e["error"]["field"] == "/flags/contact", (bad, status, e)
         status, _, b = srv.request("PATCH", "/api/v1/orgs/acme",
                                    {"flags": {"contact": {"name": "PSIRT",
                                                           "email": "psirt@acme.example"}}},
