@@ -27,6 +27,8 @@
 #include "vulntrack/cases.h"
 #include "vulntrack/clock.h"
 #include "vulntrack/contacts.h"
+#include "vulntrack/json.h"
+#include "vulntrack/ledger.h"
 #include "vulntrack/outbox.h"
 
 /* Messages claimed per round. */
@@ -145,6 +147,46 @@ static int stamp_event(vt_store *w, outcome *o, vt_error *err)
     return error;
 }
 
+/* Ledger entry "notification.delivered" or "notification.dead": the
+ * receipt of what left the service, and of what never did. */
+static int ledger_outcome(vt_store *w, const outcome *o, vt_error *err)
+{
+    const vt_outbox_record *m = &o->j->msg;
+    vt_ledger_entry_in in;
+    cJSON *d = cJSON_CreateObject();
+    char *text = NULL;
+    int error = 0;
+
+    if (!d || vt_json_add_str(d, "message_id", m->message_id) < 0 ||
+        vt_json_add_str(d, "kind", m->kind) < 0 ||
+        vt_json_add_num(d, "contact_id", (double)o->j->to.id) < 0 ||
+        vt_json_add_str(d, "channel", o->j->to.channel) < 0 ||
+        vt_json_add_num(d, "attempts", m->attempts + (o->ok ? 0 : 1)) < 0 ||
+        (!o->ok && vt_json_add_str(d, "last_error", o->error) < 0))
+        error = vt_error_set(err, VT_ENOMEM, 0, "recording a delivery");
+    if (error == 0) {
+        text = cJSON_PrintUnformatted(d);
+        if (!text)
+            error = vt_error_set(err, VT_ENOMEM, 0, "recording a delivery");
+    }
+    if (error == 0) {
+        memset(&in, 0, sizeof(in));
+        in.kind = o->ok ? "notification.delivered" : "notification.dead";
+        in.channel = "system";
+        in.actor = "system";
+        in.subject = m->message_id;
+        in.content = m->body_json;
+        in.content_len = strlen(m->body_json);
+        in.detail = text;
+        in.at_ms = o->ok ? o->at_ms : 0;
+        error = vt_ledger_append(w, &in, NULL, err);
+    }
+    if (text)
+        cJSON_free(text);
+    cJSON_Delete(d);
+    return error;
+}
+
 static int outcome_write(vt_store *w, void *ctx, vt_error *err)
 {
     outcome *o = ctx;
@@ -157,10 +199,15 @@ static int outcome_write(vt_store *w, void *ctx, vt_error *err)
         p.max_attempts = cfg->notify_max_attempts;
         p.base_ms = cfg->notify_backoff_ms;
         p.cap_ms = cfg->notify_backoff_cap_ms;
-        return vt_outbox_mark_failed(w, o->j->msg.id, o->error, schedule_now(), &p,
-                                     randombytes_random(), &o->dead, err);
+        error = vt_outbox_mark_failed(w, o->j->msg.id, o->error, schedule_now(), &p,
+                                      randombytes_random(), &o->dead, err);
+        if (error == 0 && o->dead)
+            error = ledger_outcome(w, o, err);
+        return error;
     }
     error = vt_outbox_mark_delivered(w, o->j->msg.id, o->at_ms, &first, err);
+    if (error == 0 && first)
+        error = ledger_outcome(w, o, err);
     if (error == 0 && first && o->stamp)
         error = stamp_event(w, o, err);
     return error;

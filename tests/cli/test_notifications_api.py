@@ -235,7 +235,12 @@ def test_flaky_receiver_gets_one_message_id_and_the_obligation_is_met():
             conn = sqlite3.connect(srv.db)
             kinds = [r[0] for r in conn.execute(
                 "SELECT kind FROM ledger WHERE subject = ? ORDER BY seq", (ref,))]
+            delivered = conn.execute("SELECT count(*) FROM ledger WHERE subject = ? AND kind ="
+                                     " 'notification.delivered'", (mid,)).fetchone()[0]
             conn.close()
+            assert delivered == 1, delivered
+            code, out, err = srv.cli("ledger", "verify", "--db", srv.db)
+            assert code == 0, (code, out, err)
             assert kinds.count("case.notification") == 2, kinds
             assert "case.event" in kinds, kinds
     finally:
@@ -272,6 +277,12 @@ def test_down_receiver_then_up_and_never_up_is_dead_then_retried():
             assert len(dead) == 1 and dead[0]["message_id"] == ids[never["id"]], dead
             assert dead[0]["attempts"] == 6 and dead[0]["last_error"], dead
             assert outbox(srv, reader, "?case=" + ref + "&state=dead") == dead
+            conn = sqlite3.connect(srv.db)
+            dead_entries = conn.execute("SELECT count(*) FROM ledger WHERE subject = ? AND"
+                                        " kind = 'notification.dead'",
+                                        (dead[0]["message_id"],)).fetchone()[0]
+            conn.close()
+            assert dead_entries == 1, dead_entries
 
             # Only managers retry; a retry keeps the id and delivers once it is up.
             status, _, e = srv.request("POST", "/api/v1/outbox/%d/retry" % dead[0]["id"],
