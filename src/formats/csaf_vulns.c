@@ -247,7 +247,9 @@ static int add_flags_threats(cJSON *v, const vt__csaf_products *p)
     return error;
 }
 
-/* The product index named by remediation `r` ("product": a product's name), or -1. */
+/* The product index named by remediation `r` ("product": a product's name),
+   -1 when it names none (it is for every product), -2 when the name is not
+   one of the case's products (it covers none of them). */
 static long remediation_product(const vt_advisory_input *in, const cJSON *r)
 {
     const char *want = vt__csaf_str(r, "product");
@@ -262,7 +264,7 @@ static long remediation_product(const vt_advisory_input *in, const cJSON *r)
             return i;
         i++;
     }
-    return -1;
+    return -2;
 }
 
 static int add_one_remediation(cJSON *rems, const char *category, const char *details,
@@ -301,7 +303,7 @@ static int add_remediations(cJSON *v, const vt_advisory_input *in, const vt__csa
         const char *instr = vt__csaf_str(r, "instructions");
         long prod = remediation_product(in, r);
         cJSON *ids;
-        if (error || !kind)
+        if (error || !kind || prod == -2)
             continue;
         vt_buf_clear(&t);
         if (ver)
