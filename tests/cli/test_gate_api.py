@@ -2,7 +2,9 @@
 publishing a case now and for sharing it abroad, disclosure records with
 their required members and roles, blackout windows (admins write, readers
 read), the users_notified -> disclosed transition refused by the gate and
-allowed once its rules hold, and a ledger entry for every record write."""
+allowed once its rules hold, an operator's system never published and its
+asset identifiers kept out of documents (P2), sharing abroad (P7), and a
+ledger entry for every record write."""
 import sqlite3
 import time
 
@@ -198,6 +200,19 @@ def test_operator_system_cases_are_never_published():
                                    {"to": "disclosed"}, token=manager)
         error_of(status, e, 422, "invalid", "/gate")
         assert "P2 (operator_system)" in e["error"]["message"], e
+        # Any case: the organisation's asset identifiers never appear in a document.
+        status, _, a = srv.request("POST", "/api/v1/assets",
+                                   {"name": "billing db", "purl": "pkg:generic/billing@1.0",
+                                    "identifiers": ["db1.corp.example.cn", "10.20.30.40"]},
+                                   token=manager)
+        assert status == 201, (status, a)
+        own = open_case(srv, manager)
+        status, _, rec = add_record(srv, own, manager, "no_exaggeration_attestation", {})
+        assert status == 201, (status, rec)
+        b = gate(srv, own, manager, "Upgrade to 2.1.1; seen on DB1.corp.example.cn.")
+        assert codes(b) == [("P2", "operator_asset_identifier")], b
+        b = gate(srv, own, manager, "Upgrade to 2.1.1; seen on xdb1.corp.example.cn.")
+        assert b["allowed"] is True, b
         # Closing without disclosure stays possible (after the obligations).
         status, _, b = srv.request("GET", "/api/v1/cases/" + ref, token=manager)
         assert "closed" in b["allowed"], b
