@@ -68,8 +68,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             die("finding without a vulnerability");
         if (!str_of(f, "source") || strcmp(str_of(f, "source"), "advisory") != 0)
             die("finding not from the advisory");
-        if (!status || (strcmp(status, "known_affected") != 0 &&
-                        strcmp(status, "under_investigation") != 0))
+        if (!status ||
+            (strcmp(status, "known_affected") != 0 && strcmp(status, "under_investigation") != 0))
             die("unknown status");
         if (!str_of(adv, "product_id") || !str_of(adv, "tracking_id"))
             die("finding without its advisory product");

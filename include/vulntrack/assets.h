@@ -34,18 +34,21 @@ typedef struct vt_asset {
     int64_t id;
     int64_t org_id;
     char *name;
-    char *vendor;           /* or NULL */
-    char *product;          /* or NULL */
-    char *version;          /* or NULL */
-    char *purl;             /* or NULL */
-    char *sbom;             /* SBOM text as given, or NULL */
-    char *publicly_exposed; /* "yes", "no" or "unknown" */
+    char *vendor;            /* or NULL */
+    char *product;           /* or NULL */
+    char *version;           /* or NULL */
+    char *purl;              /* or NULL */
+    char *sbom;              /* SBOM text as given, or NULL */
+    char *publicly_exposed;  /* "yes", "no" or "unknown" */
     int64_t next_upgrade_ms; /* 0: none scheduled */
-    char *identifiers;      /* JSON array of strings, "[]" when none */
+    char *identifiers;       /* JSON array of strings, "[]" when none */
     int64_t created_ms;
 } vt_asset;
 
-#define VT_ASSET_INIT {0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0}
+#define VT_ASSET_INIT                                                                              \
+    {                                                                                              \
+        0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0                                 \
+    }
 
 /** Free the strings of `a` (accepts NULL or INIT); it is INIT again. */
 VT_EXTERN void vt_asset_dispose(vt_asset *a);
@@ -93,15 +96,16 @@ VT_EXTERN int vt_asset_update(vt_store *w, int64_t org_id, int64_t id, const vt_
 VT_EXTERN int vt_asset_delete(vt_store *w, int64_t org_id, int64_t id, const char *actor,
                               vt_error *err);
 
-/** Asset `id` of `org_id` (0: any) into *out (caller disposes). Returns 0, VT_ENOTFOUND, VT_EIO, VT_ENOMEM. */
+/** Asset `id` of `org_id` (0: any) into *out (caller disposes). Returns 0, VT_ENOTFOUND, VT_EIO,
+ * VT_ENOMEM. */
 VT_EXTERN int vt_asset_get(vt_store *s, int64_t org_id, int64_t id, vt_asset *out, vt_error *err);
 
 /**
  * Call `each` with every asset of `org_id` (0: all) by id; the asset is
  * valid during the call. A non-zero return stops and is returned.
  */
-VT_EXTERN int vt_asset_list(vt_store *s, int64_t org_id,
-                            int (*each)(void *ctx, const vt_asset *a), void *ctx, vt_error *err);
+VT_EXTERN int vt_asset_list(vt_store *s, int64_t org_id, int (*each)(void *ctx, const vt_asset *a),
+                            void *ctx, vt_error *err);
 
 /**
  * The asset as the API shows it (the SBOM as {format, components} rather
@@ -125,6 +129,45 @@ VT_EXTERN cJSON *vt_asset_json(const vt_asset *a);
 VT_EXTERN int vt_asset_findings(cJSON **out, vt_store *s, int64_t org_id, int64_t id,
                                 vt_error *err);
 
+/*
+ * An operator case to be opened from one finding: built from a read (the
+ * asset and its findings), then opened in the writer. Owned by the
+ * struct: vt_asset_case_draft_dispose.
+ */
+typedef struct vt_asset_case_draft {
+    int64_t org_id; /* the asset's organisation */
+    int64_t asset_id;
+    char *vulnerability; /* the finding's own id (not the alias that named it) */
+    char *title;         /* "<vulnerability> on <asset>" */
+    cJSON *doc;          /* the case fields, normalised, with source_finding */
+} vt_asset_case_draft;
+
+/** Free what `d` owns (accepts NULL or a zeroed draft); it is zeroed again. */
+VT_EXTERN void vt_asset_case_draft_dispose(vt_asset_case_draft *d);
+
+/**
+ * Build the case of vt_asset_finding_to_case for asset `id` of `org_id`
+ * (0: any) and `vulnerability` (an id or alias of one of its findings),
+ * reading through `s`; *out is zeroed first and disposed on failure.
+ * Returns 0, VT_ENOTFOUND (asset or finding), VT_EINVALID (the fields),
+ * VT_EIO or VT_ENOMEM.
+ */
+VT_EXTERN int vt_asset_case_draft_build(vt_store *s, int64_t org_id, int64_t id,
+                                        const char *vulnerability, vt_asset_case_draft *out,
+                                        vt_error *err);
+
+/**
+ * Open the case of `draft` in the caller's transaction, unless the asset
+ * is gone (VT_ENOTFOUND) or a case was already opened from the same asset
+ * and vulnerability (VT_EINVALID with its ref in `existing_ref`).
+ * Returns 0, VT_ENOTFOUND, VT_EINVALID, vt_case_create's codes, VT_EIO or
+ * VT_ENOMEM.
+ */
+VT_EXTERN int vt_asset_case_open(vt_store *w, const vt_asset_case_draft *draft, const char *actor,
+                                 const struct vt_policy_set *ps, const struct vt_calendar_set *cs,
+                                 int64_t *case_id, char ref[32], char existing_ref[32],
+                                 vt_error *err);
+
 /**
  * Open an operator case (scope operator_system, the asset's organisation)
  * from the finding of `vulnerability` (an id or alias) on asset `id`: doc
@@ -134,7 +177,8 @@ VT_EXTERN int vt_asset_findings(cJSON **out, vt_store *s, int64_t org_id, int64_
  * The obligations of the org's profiles then apply (CN-OPFIX, BOD 26-04).
  * A second case for the same asset and vulnerability is VT_EINVALID with
  * that case's ref in `existing_ref` (an API answers 409). Runs in the
- * caller's transaction. Returns 0, VT_ENOTFOUND (asset or finding),
+ * caller's transaction: vt_asset_case_draft_build then vt_asset_case_open
+ * on `w`. Returns 0, VT_ENOTFOUND (asset or finding),
  * VT_EINVALID, vt_case_create's codes, VT_EIO or VT_ENOMEM.
  */
 VT_EXTERN int vt_asset_finding_to_case(vt_store *w, int64_t org_id, int64_t id,

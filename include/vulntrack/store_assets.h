@@ -50,8 +50,7 @@ typedef struct vt_store_published_csaf {
  * stops and is returned. Returns 0, VT_EIO or each's code.
  */
 VT_EXTERN int vt_store_published_csaf_list(vt_store *s,
-                                           int (*each)(void *ctx,
-                                                       const vt_store_published_csaf *a),
+                                           int (*each)(void *ctx, const vt_store_published_csaf *a),
                                            void *ctx, vt_error *err);
 
 /**
@@ -60,8 +59,8 @@ VT_EXTERN int vt_store_published_csaf_list(vt_store *s,
  * false when none). Returns 0 or VT_EIO.
  */
 VT_EXTERN int vt_store_asset_case_for_finding(vt_store *s, int64_t org_id, int64_t asset_id,
-                                              const char *vulnerability, bool *found,
-                                              char ref[32], vt_error *err);
+                                              const char *vulnerability, bool *found, char ref[32],
+                                              vt_error *err);
 
 /**
  * Call `each` with (vulnerability, ref) of every case of `org_id` opened

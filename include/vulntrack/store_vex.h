@@ -15,8 +15,7 @@
  * component_purl) with st's other fields; st->id is set. *created (may be
  * NULL) says whether the row is new. Returns 0, VT_EIO or VT_ENOMEM.
  */
-VT_EXTERN int vt_store_vex_upsert(vt_store *s, vt_vex_statement *st, bool *created,
-                                  vt_error *err);
+VT_EXTERN int vt_store_vex_upsert(vt_store *s, vt_vex_statement *st, bool *created, vt_error *err);
 
 /**
  * Call `each` with every statement of (product_id, version) ordered by

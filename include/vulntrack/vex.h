@@ -86,8 +86,7 @@ VT_EXTERN const char *vt_vex_justification_openvex(vt_vex_justification j);
  * else the first CycloneDX name of the §11 row. Static or `original`; NULL
  * for NONE.
  */
-VT_EXTERN const char *vt_vex_justification_cyclonedx(vt_vex_justification j,
-                                                     const char *original);
+VT_EXTERN const char *vt_vex_justification_cyclonedx(vt_vex_justification j, const char *original);
 
 /* A stored statement. Strings are owned by the struct: vt_vex_statement_dispose. */
 typedef struct vt_vex_statement {

@@ -179,8 +179,7 @@ static bool id_valid(const char *s)
 static int check_text(const char *s, const char *field, vt_error *err)
 {
     if (s && strlen(s) > VT_VEX_TEXT_MAX)
-        return vt_error_set_field(err, VT_EINVALID, field, "longer than %d bytes",
-                                  VT_VEX_TEXT_MAX);
+        return vt_error_set_field(err, VT_EINVALID, field, "longer than %d bytes", VT_VEX_TEXT_MAX);
     return 0;
 }
 
@@ -214,8 +213,7 @@ int vt_vex_statement_check(const vt_vex_statement_in *in, vt_error *err)
     if (status == VT_VEX_NOT_AFFECTED && j == VT_VEX_JUST_NONE)
         return vt_error_set_field(err, VT_EINVALID, "/justification",
                                   "not_affected needs a justification");
-    if (j != VT_VEX_JUST_NONE && status != VT_VEX_NOT_AFFECTED &&
-        status != VT_VEX_FALSE_POSITIVE)
+    if (j != VT_VEX_JUST_NONE && status != VT_VEX_NOT_AFFECTED && status != VT_VEX_FALSE_POSITIVE)
         return vt_error_set_field(err, VT_EINVALID, "/justification",
                                   "a justification is only for not_affected or false_positive");
     if (status == VT_VEX_AFFECTED && !has_text(in->action_statement))
@@ -225,8 +223,8 @@ int vt_vex_statement_check(const vt_vex_statement_in *in, vt_error *err)
         vt_purl *p = NULL;
 
         if (strlen(in->component_purl) > VT_VEX_ID_MAX)
-            return vt_error_set_field(err, VT_EINVALID, "/component_purl",
-                                      "longer than %d bytes", VT_VEX_ID_MAX);
+            return vt_error_set_field(err, VT_EINVALID, "/component_purl", "longer than %d bytes",
+                                      VT_VEX_ID_MAX);
         error = vt_purl_parse(&p, in->component_purl, strlen(in->component_purl), err);
         vt_purl_free(p);
         if (error == VT_ENOMEM)
@@ -378,8 +376,8 @@ cJSON *vt_vex_statement_json(const vt_vex_statement *st)
     cJSON *o = cJSON_CreateObject();
     char t[VT_TIME_TEXT_MAX];
     const char *ovx_just = vt_vex_justification_openvex(st->justification);
-    const char *cdx_just = vt_vex_justification_cyclonedx(st->justification,
-                                                          st->original_justification);
+    const char *cdx_just =
+        vt_vex_justification_cyclonedx(st->justification, st->original_justification);
     int error = o ? 0 : VT_ENOMEM;
 
     /* The exports write no CycloneDX justification for a false positive:
@@ -574,8 +572,8 @@ static int make_analysis(collected *c, size_t i)
     return error;
 }
 
-int vt_vex_export(vt_buf *out, vt_store *s, int64_t org_id, int64_t product_id,
-                  const char *version, vt_vex_format format, int64_t now_ms, vt_error *err)
+int vt_vex_export(vt_buf *out, vt_store *s, int64_t org_id, int64_t product_id, const char *version,
+                  vt_vex_format format, int64_t now_ms, vt_error *err)
 {
     collected c;
     vt_scan *scan = NULL;

@@ -181,10 +181,9 @@ static int vex_export(vt_request *req)
         vt_buf_dispose(&out);
         return vt_reply_from_error(req, &err);
     }
-    error = vt_reply_text(req, 200,
-                          f == VT_VEX_OPENVEX ? "application/json"
-                                              : "application/vnd.cyclonedx+json",
-                          out.ptr, out.len);
+    error = vt_reply_text(
+        req, 200, f == VT_VEX_OPENVEX ? "application/json" : "application/vnd.cyclonedx+json",
+        out.ptr, out.len);
     vt_buf_dispose(&out);
     return error < 0 ? vt_reply_oom(req) : 0;
 }
@@ -304,10 +303,9 @@ static bool asset_sbom(vt_request *req, asset_job *j, char **text)
 
 static int assets_add(vt_request *req)
 {
-    static const char *const known[] = {"name",        "vendor",           "product",
-                                        "version",     "purl",             "sbom",
-                                        "publicly_exposed", "next_upgrade", "identifiers",
-                                        "org"};
+    static const char *const known[] = {"name",        "vendor", "product",          "version",
+                                        "purl",        "sbom",   "publicly_exposed", "next_upgrade",
+                                        "identifiers", "org"};
     vt_error err = VT_ERROR_INIT;
     asset_job j;
     const char *org;
@@ -368,9 +366,9 @@ static int assets_get(vt_request *req)
 
 static int assets_patch(vt_request *req)
 {
-    static const char *const known[] = {"name",    "vendor",           "product",
-                                        "version", "purl",             "sbom",
-                                        "publicly_exposed", "next_upgrade", "identifiers"};
+    static const char *const known[] = {"name",       "vendor", "product",          "version",
+                                        "purl",       "sbom",   "publicly_exposed", "next_upgrade",
+                                        "identifiers"};
     vt_error err = VT_ERROR_INIT;
     asset_job j;
     char *sbom_text = NULL;
@@ -432,9 +430,7 @@ static int assets_findings(vt_request *req)
 }
 
 typedef struct case_job {
-    int64_t org;
-    int64_t id;
-    const char *vulnerability;
+    const vt_asset_case_draft *draft;
     const char *actor;
     const struct vt_policy_set *ps;
     const struct vt_calendar_set *cs;
@@ -447,26 +443,33 @@ static int case_write(vt_store *w, void *ctx, vt_error *err)
 {
     case_job *j = ctx;
 
-    return vt_asset_finding_to_case(w, j->org, j->id, j->vulnerability, j->actor, j->ps, j->cs,
-                                    &j->case_id, j->ref, j->existing, err);
+    return vt_asset_case_open(w, j->draft, j->actor, j->ps, j->cs, &j->case_id, j->ref, j->existing,
+                              err);
 }
 
 static int assets_case(vt_request *req)
 {
     vt_error err = VT_ERROR_INIT;
+    vt_asset_case_draft d;
     case_job j;
     cJSON *body;
+    int64_t id, scope;
     char location[96];
     int error;
 
-    memset(&j, 0, sizeof(j));
-    if (!id_param(req, 0, "asset", &j.id, &j.org))
+    if (!id_param(req, 0, "asset", &id, &scope))
         return 0;
-    j.vulnerability = req->param[1];
+    /* The findings are computed here, on the read connection; the writer
+     * only checks for an earlier case and opens this one. */
+    if (vt_asset_case_draft_build(req->store, scope, id, req->param[1], &d, &err) < 0)
+        return vt_reply_from_error(req, &err);
+    memset(&j, 0, sizeof(j));
+    j.draft = &d;
     j.actor = req->who.name;
     j.ps = vt_server_policies(req->srv);
     j.cs = vt_server_calendars(req->srv);
     error = vt_server_write(req->srv, case_write, &j, &err);
+    vt_asset_case_draft_dispose(&d);
     if (error < 0 && j.existing[0])
         return vt_reply_error(req, 409, "conflict", NULL,
                               "case %s was already opened from this finding", j.existing);
@@ -493,8 +496,7 @@ const vt_route vt_routes_operators[] = {
      "List the deployed assets of the caller's organisation"},
     {"POST", "/api/v1/assets", WORKERS, VT_ROUTE_JSON_BODY, assets_add, "Register an asset"},
     {"GET", "/api/v1/assets/{id}", READERS, 0, assets_get, "An asset"},
-    {"PATCH", "/api/v1/assets/{id}", WORKERS, VT_ROUTE_JSON_BODY, assets_patch,
-     "Change an asset"},
+    {"PATCH", "/api/v1/assets/{id}", WORKERS, VT_ROUTE_JSON_BODY, assets_patch, "Change an asset"},
     {"DELETE", "/api/v1/assets/{id}", WORKERS, 0, assets_delete, "Remove an asset"},
     {"GET", "/api/v1/assets/{id}/findings", READERS, 0, assets_findings,
      "Known vulnerabilities of an asset, from OSV and published advisories"},

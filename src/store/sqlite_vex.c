@@ -73,8 +73,7 @@ int vt_store_vex_upsert(vt_store *s, vt_vex_statement *st, bool *created, vt_err
 }
 
 int vt_store_vex_list(vt_store *s, int64_t product_id, const char *version,
-                      int (*each)(void *ctx, const vt_vex_statement *st), void *ctx,
-                      vt_error *err)
+                      int (*each)(void *ctx, const vt_vex_statement *st), void *ctx, vt_error *err)
 {
     sqlite3_stmt *q;
     int error, rc = SQLITE_DONE;

@@ -30,12 +30,14 @@ static const char adv_gin[] =
     "{\"id\":\"VT-AST-2026-1\",\"modified\":\"2026-01-01T00:00:00Z\","
     "\"aliases\":[\"CVE-2099-0201\"],\"summary\":\"gin test advisory\","
     "\"affected\":[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"github.com/gin-gonic/gin\"},"
-    "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.5.0\"}]}]}]}";
+    "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.5.0\"}]}]}]"
+    "}";
 static const char adv_ws[] =
     "{\"id\":\"VT-AST-2026-2\",\"modified\":\"2026-01-01T00:00:00Z\","
     "\"aliases\":[\"CVE-2099-0202\"],\"summary\":\"websocket test advisory\","
     "\"affected\":[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"github.com/gorilla/websocket\"},"
-    "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.5.0\"}]}]}]}";
+    "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.5.0\"}]}]}]"
+    "}";
 
 static const char sbom[] =
     "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"version\":1,\"components\":["
@@ -230,9 +232,9 @@ static void test_assets__osv_findings(void **state)
     assert_string_equal(str(g, "component", "purl"), GIN_PURL);
     assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "known_exploited")));
     assert_string_equal(str(g, "kev", "date_added"), "2026-06-30");
-    assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(g, "fixed_versions"),
-                                           0)->valuestring,
-                        "1.5.0");
+    assert_string_equal(
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(g, "fixed_versions"), 0)->valuestring,
+        "1.5.0");
     cJSON_Delete(list);
 
     assert_int_equal(vt_asset_findings(&list, f->db.s, 1, by_sbom, &err), 0);
@@ -313,8 +315,9 @@ static int64_t obligation_ms(fixture *f, int64_t case_id, const char *obligation
 {
     char sql[256];
 
-    snprintf(sql, sizeof(sql), "SELECT %s FROM obligations WHERE case_id = %lld AND "
-                               "obligation = '%s'",
+    snprintf(sql, sizeof(sql),
+             "SELECT %s FROM obligations WHERE case_id = %lld AND "
+             "obligation = '%s'",
              column, (long long)case_id, obligation);
     return vt_test_sql_int(f->db.s, sql);
 }
@@ -339,9 +342,10 @@ static void test_assets__operator_case(void **state)
                                  ref, existing, &err) != 0)
         fail_msg("case: %s (%s)", err.msg, err.field);
     assert_true(case_id > 0);
-    snprintf(sql, sizeof(sql), "SELECT scope || '|' || org_id || '|' || "
-                               "json_extract(doc, '$.ssvc.exposed') || '|' || "
-                               "json_extract(doc, '$.identifiers[0].id') FROM cases WHERE id = %lld",
+    snprintf(sql, sizeof(sql),
+             "SELECT scope || '|' || org_id || '|' || "
+             "json_extract(doc, '$.ssvc.exposed') || '|' || "
+             "json_extract(doc, '$.identifiers[0].id') FROM cases WHERE id = %lld",
              (long long)case_id);
     vt_test_sql_text(f->db.s, sql, text, sizeof(text));
     assert_string_equal(text, "operator_system|1|yes|CVE-2099-0201");
@@ -354,8 +358,8 @@ static void test_assets__operator_case(void **state)
     assert_int_equal(obligation_ms(f, case_id, "BOD2604-REMEDIATE", "due_ms"),
                      at("2026-07-03T00:00:00-04:00"));
     /* The same finding again, by its id or alias: refused with the case. */
-    assert_int_equal(vt_asset_finding_to_case(f->db.s, 1, gw, "CVE-2099-0201", "olga", f->ps,
-                                              f->cs, &case2, ref, existing, &err),
+    assert_int_equal(vt_asset_finding_to_case(f->db.s, 1, gw, "CVE-2099-0201", "olga", f->ps, f->cs,
+                                              &case2, ref, existing, &err),
                      VT_EINVALID);
     assert_true(existing[0] != '\0');
     assert_int_equal(case2, 0);
@@ -371,8 +375,8 @@ static void test_assets__operator_case(void **state)
     in.publicly_exposed = "no";
     in.next_upgrade = "2026-09-01T02:00:00Z";
     chat = add_asset(f, &in);
-    if (vt_asset_finding_to_case(f->db.s, 1, chat, "VT-AST-2026-2", "olga", f->ps, f->cs,
-                                 &case_id, ref, existing, &err) != 0)
+    if (vt_asset_finding_to_case(f->db.s, 1, chat, "VT-AST-2026-2", "olga", f->ps, f->cs, &case_id,
+                                 ref, existing, &err) != 0)
         fail_msg("case: %s (%s)", err.msg, err.field);
     assert_int_equal(obligation_ms(f, case_id, "BOD2604-REMEDIATE", "due_ms"),
                      at("2026-09-01T02:00:00Z"));

@@ -29,8 +29,8 @@ static void test_vex__status_rows(void **state)
     static const struct {
         const char *internal, *upper, *csaf, *openvex, *cyclonedx;
     } rows[] = {
-        {"under_investigation", "UNDER_INVESTIGATION", "under_investigation",
-         "under_investigation", "in_triage"},
+        {"under_investigation", "UNDER_INVESTIGATION", "under_investigation", "under_investigation",
+         "in_triage"},
         {"affected", "AFFECTED", "known_affected", "affected", "exploitable"},
         {"not_affected", "NOT_AFFECTED", "known_not_affected", "not_affected", "not_affected"},
         {"fixed", "FIXED", "fixed", "fixed", "resolved"},
@@ -202,7 +202,8 @@ static const char adv[] =
     "\"affected\":[{\"package\":{\"ecosystem\":\"Go\",\"name\":\"github.com/gin-gonic/gin\"},"
     "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.5.0\"}]}]},"
     "{\"package\":{\"ecosystem\":\"Go\",\"name\":\"github.com/gorilla/websocket\"},"
-    "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.5.0\"}]}]}]}";
+    "\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.5.0\"}]}]}]"
+    "}";
 
 static const char sbom[] =
     "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"version\":1,\"components\":["
@@ -299,8 +300,10 @@ static void test_vex__set_keeps_original_and_ledger(void **state)
     assert_int_equal(st.justification, VT_VEX_JUST_INLINE_MITIGATION);
     assert_string_equal(st.original_justification, "protected_by_compiler");
     vt_vex_statement_dispose(&st);
-    vt_test_sql_text(f->db.s, "SELECT justification || '|' || original_justification FROM "
-                              "vex_statements", text, sizeof(text));
+    vt_test_sql_text(f->db.s,
+                     "SELECT justification || '|' || original_justification FROM "
+                     "vex_statements",
+                     text, sizeof(text));
     assert_string_equal(text, "inline_mitigation|protected_by_compiler");
     /* The internal name keeps no original; replacing is not a new row. */
     in.justification = "inline_mitigation";
@@ -346,8 +349,8 @@ static const cJSON *entry_of(const cJSON *doc, const char *key, const char *ref)
     {
         const cJSON *affects = cJSON_GetObjectItemCaseSensitive(e, "affects");
         const cJSON *products = cJSON_GetObjectItemCaseSensitive(e, "products");
-        const cJSON *first = affects ? cJSON_GetArrayItem(affects, 0)
-                                     : cJSON_GetArrayItem(products, 0);
+        const cJSON *first =
+            affects ? cJSON_GetArrayItem(affects, 0) : cJSON_GetArrayItem(products, 0);
         const cJSON *r = cJSON_GetObjectItemCaseSensitive(first, affects ? "ref" : "@id");
 
         if (cJSON_IsString(r) && strstr(r->valuestring, ref))
@@ -389,9 +392,8 @@ static void test_vex__export_applies_statements(void **state)
     assert_int_equal(vt_vex_list(f->db.s, 1, f->product, "2.0", count_each, &n, &err), 0);
     assert_int_equal(n, 2);
 
-    assert_int_equal(vt_vex_export(&out, f->db.s, 1, f->product, "2.0", VT_VEX_OPENVEX,
-                                   1767225600000, &err),
-                     0);
+    assert_int_equal(
+        vt_vex_export(&out, f->db.s, 1, f->product, "2.0", VT_VEX_OPENVEX, 1767225600000, &err), 0);
     assert_int_equal(vt_json_parse(&doc, out.ptr, out.len, &err), 0);
     gin = entry_of(doc, "statements", "gin-gonic");
     ws = entry_of(doc, "statements", "websocket");
@@ -407,9 +409,9 @@ static void test_vex__export_applies_statements(void **state)
     doc = NULL;
 
     vt_buf_clear(&out);
-    assert_int_equal(vt_vex_export(&out, f->db.s, 1, f->product, "2.0", VT_VEX_CYCLONEDX,
-                                   1767225600000, &err),
-                     0);
+    assert_int_equal(
+        vt_vex_export(&out, f->db.s, 1, f->product, "2.0", VT_VEX_CYCLONEDX, 1767225600000, &err),
+        0);
     assert_int_equal(vt_json_parse(&doc, out.ptr, out.len, &err), 0);
     gin = entry_of(doc, "vulnerabilities", "gin");
     ws = entry_of(doc, "vulnerabilities", "ws");
