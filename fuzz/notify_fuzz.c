@@ -48,8 +48,8 @@ static void check_contact(const char *text)
             c.country[1] < 'A' || c.country[1] > 'Z')
             die("accepted country", c.country);
         if (strcmp(c.channel, "webhook") == 0 &&
-            (!c.secret || (strncmp(c.address, "http://", 7) != 0 &&
-                           strncmp(c.address, "https://", 8) != 0)))
+            (!c.secret ||
+             (strncmp(c.address, "http://", 7) != 0 && strncmp(c.address, "https://", 8) != 0)))
             die("accepted webhook", text);
         if (strcmp(c.channel, "email") == 0 && (c.secret || !strchr(c.address, '@')))
             die("accepted e-mail contact", text);

@@ -24,20 +24,23 @@
 typedef struct vt_contact {
     int64_t id;
     int64_t org_id;
-    int64_t product_id;      /* 0: every product */
-    char *versions;          /* JSON array text of version strings; NULL: every version */
-    char role[24];           /* upstream, downstream_vendor, user, customer, authority, csirt */
+    int64_t product_id; /* 0: every product */
+    char *versions;     /* JSON array text of version strings; NULL: every version */
+    char role[24];      /* upstream, downstream_vendor, user, customer, authority, csirt */
     char *name;
-    char country[3];         /* ISO 3166-1 alpha-2, upper case */
+    char country[3]; /* ISO 3166-1 alpha-2, upper case */
     bool is_product_provider;
-    char channel[8];         /* "webhook" or "email" */
-    char *address;           /* http(s) URL or e-mail address */
-    char *secret;            /* webhook signing key; NULL for e-mail */
+    char channel[8]; /* "webhook" or "email" */
+    char *address;   /* http(s) URL or e-mail address */
+    char *secret;    /* webhook signing key; NULL for e-mail */
     int64_t created_ms;
-    int64_t disabled_ms;     /* 0: active */
+    int64_t disabled_ms; /* 0: active */
 } vt_contact;
 
-#define VT_CONTACT_INIT {0}
+#define VT_CONTACT_INIT                                                                            \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 /** Free the strings of `c` (accepts VT_CONTACT_INIT); `c` is VT_CONTACT_INIT again. */
 VT_EXTERN void vt_contact_dispose(vt_contact *c);

@@ -20,7 +20,10 @@ typedef struct vt_notice {
     char *body_html;
 } vt_notice;
 
-#define VT_NOTICE_INIT {NULL, NULL, NULL, NULL}
+#define VT_NOTICE_INIT                                                                             \
+    {                                                                                              \
+        NULL, NULL, NULL, NULL                                                                     \
+    }
 
 /** Free the parts (accepts VT_NOTICE_INIT); `n` is VT_NOTICE_INIT again. */
 VT_EXTERN void vt_notice_dispose(vt_notice *n);

@@ -31,14 +31,14 @@
 
 /* What to queue. Every pointer is borrowed for the call. */
 typedef struct vt_outbox_msg {
-    int64_t case_id;        /* 0: none */
+    int64_t case_id; /* 0: none */
     int64_t contact_id;
     const char *kind;       /* "upstream_notice", "user_notice", "advisory", ... */
     const char *obligation; /* NULL, or the obligation code a delivery meets */
     const char *subject;
-    const char *body_json;  /* JSON object text, the webhook body */
-    const char *body_text;  /* e-mail plain part */
-    const char *body_html;  /* e-mail HTML part, may be NULL */
+    const char *body_json; /* JSON object text, the webhook body */
+    const char *body_text; /* e-mail plain part */
+    const char *body_html; /* e-mail HTML part, may be NULL */
 } vt_outbox_msg;
 
 /**
@@ -56,17 +56,20 @@ VT_EXTERN int vt_outbox_enqueue(vt_store *w, const vt_outbox_msg *m, char messag
  * themselves (and recorded a release) or for messages that carry nothing
  * unpublished. Same codes, without the P7 refusal.
  */
-VT_EXTERN int vt_outbox_enqueue_unchecked(vt_store *w, const vt_outbox_msg *m,
-                                          char message_id[48], vt_error *err);
+VT_EXTERN int vt_outbox_enqueue_unchecked(vt_store *w, const vt_outbox_msg *m, char message_id[48],
+                                          vt_error *err);
 
 /* How deliveries are retried. */
 typedef struct vt_outbox_policy {
-    int max_attempts;      /* attempts before a message is dead; default 8 */
-    int64_t base_ms;       /* delay after the first failure; default 2000 */
-    int64_t cap_ms;        /* longest delay; default 10 minutes */
+    int max_attempts; /* attempts before a message is dead; default 8 */
+    int64_t base_ms;  /* delay after the first failure; default 2000 */
+    int64_t cap_ms;   /* longest delay; default 10 minutes */
 } vt_outbox_policy;
 
-#define VT_OUTBOX_POLICY_INIT {8, 2000, 600000}
+#define VT_OUTBOX_POLICY_INIT                                                                      \
+    {                                                                                              \
+        8, 2000, 600000                                                                            \
+    }
 
 /**
  * Delay before the next attempt after `attempts` failed ones (1 or more):
@@ -74,8 +77,7 @@ typedef struct vt_outbox_policy {
  * +-25 % drawn from `random` (any 32-bit value; uniform gives uniform
  * jitter). Never below 1 ms, never above cap plus a quarter. Pure.
  */
-VT_EXTERN int64_t vt_outbox_backoff_ms(const vt_outbox_policy *p, int attempts,
-                                       uint32_t random);
+VT_EXTERN int64_t vt_outbox_backoff_ms(const vt_outbox_policy *p, int attempts, uint32_t random);
 
 /**
  * The webhook signature of `body` sent at `timestamp_s` (unix seconds):
@@ -96,8 +98,8 @@ typedef struct vt_outbox_record {
     char *subject;
     char *body_json;
     char *body_text;
-    char *body_html;  /* may be NULL */
-    char state[16];   /* "pending", "delivering", "delivered", "dead" */
+    char *body_html; /* may be NULL */
+    char state[16];  /* "pending", "delivering", "delivered", "dead" */
     int attempts;
     int64_t next_attempt_ms;
     char *last_error; /* may be NULL */
@@ -105,7 +107,10 @@ typedef struct vt_outbox_record {
     int64_t delivered_ms; /* 0: not delivered */
 } vt_outbox_record;
 
-#define VT_OUTBOX_RECORD_INIT {0}
+#define VT_OUTBOX_RECORD_INIT                                                                      \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 /** Free the strings of `r` (accepts VT_OUTBOX_RECORD_INIT); `r` is VT_OUTBOX_RECORD_INIT again. */
 VT_EXTERN void vt_outbox_record_dispose(vt_outbox_record *r);
@@ -158,7 +163,7 @@ VT_EXTERN int vt_outbox_retry(vt_store *w, int64_t id, int64_t org_id, int64_t n
 
 /* Filter for vt_outbox_list. Zero / NULL fields do not filter. */
 typedef struct vt_outbox_filter {
-    int64_t org_id;    /* the contact's organisation */
+    int64_t org_id; /* the contact's organisation */
     int64_t case_id;
     const char *state; /* "pending", "delivering", "delivered", "dead" */
     long limit;        /* 0: 100 */

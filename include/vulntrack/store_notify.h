@@ -19,7 +19,7 @@ VT_EXTERN int vt__outbox_set_delivered(vt_store *w, int64_t id, int64_t at_ms, b
                                        vt_error *err);
 
 /** After a failed attempt: `attempts`, pending at `next_ms` or dead. 0, VT_ENOTFOUND, VT_EIO. */
-VT_EXTERN int vt__outbox_set_failed(vt_store *w, int64_t id, const char *error_text,
-                                    int attempts, bool dead, int64_t next_ms, vt_error *err);
+VT_EXTERN int vt__outbox_set_failed(vt_store *w, int64_t id, const char *error_text, int attempts,
+                                    bool dead, int64_t next_ms, vt_error *err);
 
 #endif

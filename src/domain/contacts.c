@@ -167,8 +167,7 @@ static int apply_member(vt_contact *c, const cJSON *v, vt_error *err)
         }
         if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 9007199254740991.0 ||
             (double)(int64_t)v->valuedouble != v->valuedouble)
-            return vt_error_set_field(err, VT_EINVALID, ptr, "%s: a positive integer or null",
-                                      ptr);
+            return vt_error_set_field(err, VT_EINVALID, ptr, "%s: a positive integer or null", ptr);
         c->product_id = (int64_t)v->valuedouble;
         return 0;
     }
@@ -182,8 +181,7 @@ static int apply_member(vt_contact *c, const cJSON *v, vt_error *err)
             return error;
         if (strcmp(k, "secret") == 0 && strlen(s) < 16)
             return vt_error_set_field(err, VT_EINVALID, ptr, "/secret: at least 16 bytes");
-        return set_text(k[0] == 'n' ? &c->name : k[0] == 'a' ? &c->address : &c->secret, s,
-                        err);
+        return set_text(k[0] == 'n' ? &c->name : k[0] == 'a' ? &c->address : &c->secret, s, err);
     }
     return vt_error_set_field(err, VT_EINVALID, ptr, "%s: unknown member", ptr);
 }
@@ -281,8 +279,7 @@ bool vt_contact_matches_case(const vt_contact *c, const cJSON *products)
             continue;
         if (!c->versions)
             return true;
-        if (!versions && vt_json_parse(&versions, c->versions, strlen(c->versions),
-                                       NULL) < 0)
+        if (!versions && vt_json_parse(&versions, c->versions, strlen(c->versions), NULL) < 0)
             return true; /* unreadable list: tell rather than stay silent */
         cJSON_ArrayForEach(v, versions)
         {

@@ -89,12 +89,23 @@ static int html_escape(vt_buf *b, const char *s)
 
     for (; *s && rc == 0; s++) {
         switch (*s) {
-        case '<': rc = vt_buf_puts(b, "&lt;"); break;
-        case '>': rc = vt_buf_puts(b, "&gt;"); break;
-        case '&': rc = vt_buf_puts(b, "&amp;"); break;
-        case '"': rc = vt_buf_puts(b, "&quot;"); break;
-        case '\'': rc = vt_buf_puts(b, "&#39;"); break;
-        default: rc = vt_buf_putc(b, *s);
+        case '<':
+            rc = vt_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            rc = vt_buf_puts(b, "&gt;");
+            break;
+        case '&':
+            rc = vt_buf_puts(b, "&amp;");
+            break;
+        case '"':
+            rc = vt_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            rc = vt_buf_puts(b, "&#39;");
+            break;
+        default:
+            rc = vt_buf_putc(b, *s);
         }
     }
     return rc;
@@ -118,8 +129,8 @@ static cJSON *products_of(const cJSON *doc)
 {
     const cJSON *ps = cJSON_GetObjectItemCaseSensitive(doc, "products"), *p;
     cJSON *arr = cJSON_CreateArray(), *o;
-    static const char *const keys[] = {"product_id", "vendor", "name", "model", "versions",
-                                       "fixed_versions"};
+    static const char *const keys[] = {"product_id", "vendor",   "name",
+                                       "model",      "versions", "fixed_versions"};
     size_t i;
 
     if (!arr)
@@ -188,8 +199,7 @@ static const char *advisory_ref(const cJSON *doc, const char *ref, char out[160]
         }
     }
     if (first) {
-        snprintf(out, 160, "%s",
-                 cJSON_GetObjectItemCaseSensitive(first, "id")->valuestring);
+        snprintf(out, 160, "%s", cJSON_GetObjectItemCaseSensitive(first, "id")->valuestring);
         return out;
     }
     snprintf(out, 160, "%s", ref);
@@ -357,8 +367,8 @@ static void cvss_lines(writer *w, const cJSON *cvss)
         scalar_text(cJSON_GetObjectItemCaseSensitive(c, "vector"), vec, sizeof(vec));
         scalar_text(cJSON_GetObjectItemCaseSensitive(c, "score"), score, sizeof(score));
         scalar_text(cJSON_GetObjectItemCaseSensitive(c, "severity"), sev, sizeof(sev));
-        snprintf(line, sizeof(line), "%s%s%s%s%s", score, sev[0] ? " " : "", sev,
-                 vec[0] ? " " : "", vec);
+        snprintf(line, sizeof(line), "%s%s%s%s%s", score, sev[0] ? " " : "", sev, vec[0] ? " " : "",
+                 vec);
         put_line(w, "cvss", line);
     }
 }
@@ -424,9 +434,10 @@ static int write_parts(writer *w, const cJSON *o, const char *kind, const char *
     put_line(w, "advisory", g);
     scalar_text(cJSON_GetObjectItemCaseSensitive(o, "obligation"), g, sizeof(g));
     put_line(w, "obligation", g);
-    put_line(w, "note", cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "note"))
-                            ? cJSON_GetObjectItemCaseSensitive(o, "note")->valuestring
-                            : NULL);
+    put_line(w, "note",
+             cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "note"))
+                 ? cJSON_GetObjectItemCaseSensitive(o, "note")->valuestring
+                 : NULL);
     put_line(w, "sent_at", cJSON_GetObjectItemCaseSensitive(o, "sent_at")->valuestring);
     w->rc |= vt_buf_puts(&w->html, "</table>\n</body></html>\n");
     return w->rc ? VT_ENOMEM : 0;
@@ -436,8 +447,9 @@ static int write_parts(writer *w, const cJSON *o, const char *kind, const char *
  * (the grade's Chinese label) do not count. */
 static bool doc_has_cjk(const cJSON *doc)
 {
-    static const char *const keys[] = {"description", "tech_characteristics", "harm",
-                                       "impact_scope", "products", "remediations", "upstream"};
+    static const char *const keys[] = {
+        "description", "tech_characteristics", "harm",    "impact_scope",
+        "products",    "remediations",         "upstream"};
     size_t i;
     bool found = false;
 

@@ -43,8 +43,7 @@ static int check_msg(const vt_outbox_msg *m, vt_error *err)
     return 0;
 }
 
-static int enqueue(vt_store *w, const vt_outbox_msg *m, bool p7, char message_id[48],
-                   vt_error *err)
+static int enqueue(vt_store *w, const vt_outbox_msg *m, bool p7, char message_id[48], vt_error *err)
 {
     vt_contact c = VT_CONTACT_INIT;
     vt_gate_result g;
@@ -66,10 +65,9 @@ static int enqueue(vt_store *w, const vt_outbox_msg *m, bool p7, char message_id
         if (error < 0)
             goto out;
         if (g.count > 0) {
-            error = vt_error_set_field(err, VT_EINVALID, "/contact",
-                                       "contact %lld (%s, %s): %s %s: %s", (long long)c.id,
-                                       c.name, c.country, g.refusals[0].rule,
-                                       g.refusals[0].code, g.refusals[0].message);
+            error = vt_error_set_field(
+                err, VT_EINVALID, "/contact", "contact %lld (%s, %s): %s %s: %s", (long long)c.id,
+                c.name, c.country, g.refusals[0].rule, g.refusals[0].code, g.refusals[0].message);
             goto out;
         }
     }

@@ -295,8 +295,8 @@ static int deliver_webhook(worker *wk, const job *j, const vt_server_config *cfg
         snprintf(why, cap, "out of memory");
         return -1;
     }
-    if (vt_outbox_sign(sig, j->to.secret, ts, j->msg.body_json, strlen(j->msg.body_json),
-                       NULL) < 0) {
+    if (vt_outbox_sign(sig, j->to.secret, ts, j->msg.body_json, strlen(j->msg.body_json), NULL) <
+        0) {
         snprintf(why, cap, "the contact has no signing secret");
         goto out;
     }
@@ -552,8 +552,9 @@ int vt_notify_worker_start(vt_server *srv, vt_error *err)
     if (error < 0)
         return error;
     if (recovered > 0)
-        fprintf(stderr, "vulntrack serve: %ld message(s) interrupted while delivering will be "
-                        "sent again with the same message id\n",
+        fprintf(stderr,
+                "vulntrack serve: %ld message(s) interrupted while delivering will be "
+                "sent again with the same message id\n",
                 recovered);
     wk = vt_calloc(1, sizeof(*wk));
     if (!wk)

@@ -13,7 +13,8 @@
  */
 int vt_notify_worker_start(vt_server *srv, vt_error *err);
 
-/** Stop the thread after the delivery in progress (bounded by the timeout). Accepts none started. */
+/** Stop the thread after the delivery in progress (bounded by the timeout). Accepts none started.
+ */
 void vt_notify_worker_stop(vt_server *srv);
 
 /** Look for due messages now instead of at the next poll (after an enqueue). */

@@ -90,9 +90,10 @@ static int contact_write(vt_store *w, void *ctx, vt_error *err)
     if (error < 0)
         return error;
     snprintf(subject, sizeof(subject), "contact:%lld", (long long)j->c->id);
-    snprintf(detail, sizeof(detail), "{\"org_id\":%lld,\"role\":\"%s\",\"channel\":\"%s\","
-             "\"country\":\"%s\"}", (long long)j->c->org_id, j->c->role, j->c->channel,
-             j->c->country);
+    snprintf(detail, sizeof(detail),
+             "{\"org_id\":%lld,\"role\":\"%s\",\"channel\":\"%s\","
+             "\"country\":\"%s\"}",
+             (long long)j->c->org_id, j->c->role, j->c->channel, j->c->country);
     memset(&in, 0, sizeof(in));
     in.kind = j->what;
     in.channel = "api";
@@ -438,9 +439,9 @@ static int case_notify(vt_request *req)
 
     if (!known_members(req, known, 3) || !kind_member(req, &upstream))
         return 0;
-    if (note && !cJSON_IsNull(note) &&
-        (!cJSON_IsString(note) || strlen(note->valuestring) > 4000))
-        return vt_reply_error(req, 422, "invalid", "/note", "/note: a string of at most 4000 bytes");
+    if (note && !cJSON_IsNull(note) && (!cJSON_IsString(note) || strlen(note->valuestring) > 4000))
+        return vt_reply_error(req, 422, "invalid", "/note",
+                              "/note: a string of at most 4000 bytes");
     if (skip && !cJSON_IsBool(skip))
         return vt_reply_error(req, 422, "invalid", "/skip_refused", "/skip_refused: a boolean");
     if (!vt_req_case(req, req->store, &c))
@@ -483,12 +484,11 @@ static int case_notify(vt_request *req)
             continue;
         }
         if (j->n == MAX_RECIPIENTS) {
-            vt_reply_error(req, 422, "invalid", "/kind", "more than %d recipients",
-                           MAX_RECIPIENTS);
+            vt_reply_error(req, 422, "invalid", "/kind", "more than %d recipients", MAX_RECIPIENTS);
             goto out;
         }
-        if (vt_notice_compose(&j->notices[j->n], j->kind, &c, &all[i], j->note, j->obligation,
-                              now, &err) < 0) {
+        if (vt_notice_compose(&j->notices[j->n], j->kind, &c, &all[i], j->note, j->obligation, now,
+                              &err) < 0) {
             vt_reply_from_error(req, &err);
             goto out;
         }
@@ -559,11 +559,11 @@ static int manual_write(vt_store *w, void *ctx, vt_error *err)
     error = vt_case_record_event(w, vt_server_policies(j->srv), vt_server_calendars(j->srv),
                                  j->kase->id, j->event, j->at_ms, NULL, j->actor, j->evidence,
                                  vt_clock_now_ms(), &j->refusal, err);
-    if (error == 0 && (!d || vt_json_add_str(d, "kind", j->kind) < 0 ||
-                       vt_json_add_take(d, "manual", cJSON_CreateTrue()) < 0 ||
-                       vt_json_add_str(d, "event", j->event) < 0 ||
-                       vt_json_add_str(d, "evidence", j->evidence) < 0 ||
-                       !(text = cJSON_PrintUnformatted(d))))
+    if (error == 0 &&
+        (!d || vt_json_add_str(d, "kind", j->kind) < 0 ||
+         vt_json_add_take(d, "manual", cJSON_CreateTrue()) < 0 ||
+         vt_json_add_str(d, "event", j->event) < 0 ||
+         vt_json_add_str(d, "evidence", j->evidence) < 0 || !(text = cJSON_PrintUnformatted(d))))
         error = vt_error_set(err, VT_ENOMEM, 0, "recording a notice");
     if (error == 0) {
         memset(&in, 0, sizeof(in));
@@ -608,7 +608,8 @@ static int case_notify_manual(vt_request *req)
          j.at_ms <= 0))
         return vt_reply_error(req, 422, "invalid", "/at", "/at: an RFC 3339 time");
     if (j.at_ms > vt_clock_now_ms())
-        return vt_reply_error(req, 422, "invalid", "/at", "/at: a notice is not sent in the future");
+        return vt_reply_error(req, 422, "invalid", "/at",
+                              "/at: a notice is not sent in the future");
     if (!vt_req_case(req, req->store, &c))
         return 0;
     j.srv = req->srv;
@@ -720,8 +721,7 @@ static int outbox_retry(vt_request *req)
 
     memset(&j, 0, sizeof(j));
     if (vt_parse_i64(&j.id, req->param[0], strlen(req->param[0])) < 0 || j.id < 1)
-        return vt_reply_error(req, 404, "not_found", NULL, "no outbox message '%s'",
-                              req->param[0]);
+        return vt_reply_error(req, 404, "not_found", NULL, "no outbox message '%s'", req->param[0]);
     j.org_id = req->who.org_id;
     j.actor = req->who.name;
     error = vt_server_write(req->srv, retry_write, &j, &err);
@@ -753,8 +753,7 @@ const vt_route vt_routes_notifications[] = {
      "Add a contact (webhook or e-mail), optionally for one product and versions"},
     {"PATCH", "/api/v1/contacts/{id}", MANAGERS, VT_ROUTE_JSON_BODY, contacts_patch,
      "Change a contact"},
-    {"DELETE", "/api/v1/contacts/{id}", MANAGERS, 0, contacts_delete,
-     "Delete (disable) a contact"},
+    {"DELETE", "/api/v1/contacts/{id}", MANAGERS, 0, contacts_delete, "Delete (disable) a contact"},
     {"POST", "/api/v1/cases/{id}/notifications", MANAGERS, VT_ROUTE_JSON_BODY, case_notify,
      "Queue the upstream notice (Art. 7(1)) or user notice (Art. 7(3)) of a case"},
     {"POST", "/api/v1/cases/{id}/notifications/manual", MANAGERS, VT_ROUTE_JSON_BODY,

@@ -10,8 +10,8 @@
 #include "vulntrack/alloc.h"
 #include "vulntrack/contacts.h"
 
-#define COLUMNS                                                                            \
-    "id, org_id, ifnull(product_id, 0), versions, role, name, country, is_product_provider," \
+#define COLUMNS                                                                                    \
+    "id, org_id, ifnull(product_id, 0), versions, role, name, country, is_product_provider,"       \
     " channel, address, secret, created_ms, ifnull(disabled_ms, 0)"
 
 /* Fill `c` from the current row (COLUMNS order). Returns 0 or VT_ENOMEM. */

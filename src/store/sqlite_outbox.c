@@ -79,8 +79,7 @@ int vt_outbox_get(vt_store *s, int64_t id, vt_outbox_record *out, vt_error *err)
         return error;
     }
     out->id = id;
-    snprintf(out->message_id, sizeof(out->message_id), "%s",
-             vt__store_col_text_or_empty(st, 0));
+    snprintf(out->message_id, sizeof(out->message_id), "%s", vt__store_col_text_or_empty(st, 0));
     out->case_id = sqlite3_column_int64(st, 1);
     out->contact_id = sqlite3_column_int64(st, 2);
     out->kind = vt__store_col_dup(st, 3, &oom);
@@ -104,8 +103,7 @@ int vt_outbox_get(vt_store *s, int64_t id, vt_outbox_record *out, vt_error *err)
     return 0;
 }
 
-int vt_outbox_claim(vt_store *w, int64_t now_ms, size_t max, int64_t *ids, size_t *n,
-                    vt_error *err)
+int vt_outbox_claim(vt_store *w, int64_t now_ms, size_t max, int64_t *ids, size_t *n, vt_error *err)
 {
     static const char pick[] = "SELECT id FROM outbox WHERE state = 'pending'"
                                " AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, id LIMIT ?2";
@@ -172,8 +170,8 @@ int vt__outbox_set_delivered(vt_store *w, int64_t id, int64_t at_ms, bool *first
     return 0;
 }
 
-int vt__outbox_set_failed(vt_store *w, int64_t id, const char *error_text, int attempts,
-                          bool dead, int64_t next_ms, vt_error *err)
+int vt__outbox_set_failed(vt_store *w, int64_t id, const char *error_text, int attempts, bool dead,
+                          int64_t next_ms, vt_error *err)
 {
     static const char sql[] = "UPDATE outbox SET state = ?2, attempts = ?3, next_attempt_ms = ?4,"
                               " last_error = ?5 WHERE id = ?1 AND state <> 'delivered'";

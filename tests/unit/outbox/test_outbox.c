@@ -36,8 +36,8 @@ typedef struct fixture {
     vt_test_db db;
     int64_t org;
     int64_t case_id;
-    int64_t contact;    /* CN webhook */
-    int64_t foreign;    /* US webhook */
+    int64_t contact; /* CN webhook */
+    int64_t foreign; /* US webhook */
 } fixture;
 
 static int64_t add_contact(fixture *f, const char *json)
@@ -155,8 +155,8 @@ static void test_outbox__backoff_doubles_caps_and_jitters(void **state)
     static const struct {
         int attempts;
         int64_t centre;
-    } rows[] = {{1, 1000}, {2, 2000}, {3, 4000}, {4, 8000}, {5, 16000}, {6, 30000},
-                {7, 30000}, {40, 30000}, {1000, 30000}};
+    } rows[] = {{1, 1000},  {2, 2000},  {3, 4000},   {4, 8000},    {5, 16000},
+                {6, 30000}, {7, 30000}, {40, 30000}, {1000, 30000}};
     static const uint32_t randoms[] = {0, 1, 250, 500, 501, 1000, 123456789, UINT32_MAX};
     size_t i, k;
     bool below = false, above = false;
@@ -194,10 +194,10 @@ static void test_outbox__signature_known_answer(void **state)
     (void)state;
     /* printf '1700000000.{"case":"VT-2026-000001"}' |
      *   openssl dgst -sha256 -hmac 'whsec-test-0123456789' */
-    assert_int_equal(vt_outbox_sign(sig, "whsec-test-0123456789", 1700000000, body,
-                                    strlen(body), &err),
-                     0);
-    assert_string_equal(sig, "sha256=f461243d71212d6d39af96bf5be2b9c57f2fca66fa5b7e10bd6f682821ce17a6");
+    assert_int_equal(
+        vt_outbox_sign(sig, "whsec-test-0123456789", 1700000000, body, strlen(body), &err), 0);
+    assert_string_equal(sig,
+                        "sha256=f461243d71212d6d39af96bf5be2b9c57f2fca66fa5b7e10bd6f682821ce17a6");
     assert_int_equal(vt_outbox_sign(sig, "", 1, body, strlen(body), &err), VT_EINVALID);
 }
 
@@ -227,8 +227,7 @@ static void test_outbox__state_machine_and_dead_letter(void **state)
         /* Claimed once: a second claim finds nothing. */
         assert_int_equal(vt_outbox_claim(f->db.s, now + 10000000, 8, ids, &n, &err), 0);
         assert_int_equal(n, 0);
-        assert_int_equal(vt_outbox_mark_failed(f->db.s, row, "HTTP 500", now, &p, 500, &dead,
-                                               &err),
+        assert_int_equal(vt_outbox_mark_failed(f->db.s, row, "HTTP 500", now, &p, 500, &dead, &err),
                          0);
         assert_int_equal(vt_outbox_get(f->db.s, row, &r, &err), 0);
         assert_int_equal(r.attempts, attempt);
@@ -309,8 +308,10 @@ static void test_outbox__list_shows_dead_letters(void **state)
     row = enqueue_committed(f, id);
     {
         char sql[160];
-        snprintf(sql, sizeof(sql), "UPDATE outbox SET state = 'dead', attempts = 8,"
-                                   " last_error = 'refused' WHERE id = %lld", (long long)row);
+        snprintf(sql, sizeof(sql),
+                 "UPDATE outbox SET state = 'dead', attempts = 8,"
+                 " last_error = 'refused' WHERE id = %lld",
+                 (long long)row);
         vt_test_sql(f->db.s, sql);
     }
     memset(&flt, 0, sizeof(flt));
@@ -341,23 +342,32 @@ static void test_outbox__contacts_validate_and_match(void **state)
         const char *field; /* NULL: accepted */
     } rows[] = {
         {"{\"role\":\"user\",\"name\":\"a\",\"country\":\"CN\",\"channel\":\"email\","
-         "\"address\":\"a@b.cn\"}", NULL},
+         "\"address\":\"a@b.cn\"}",
+         NULL},
         {"{\"role\":\"user\",\"name\":\"a\",\"country\":\"CHN\",\"channel\":\"email\","
-         "\"address\":\"a@b.cn\"}", "/country"},
+         "\"address\":\"a@b.cn\"}",
+         "/country"},
         {"{\"role\":\"user\",\"name\":\"a\",\"country\":\"CN\",\"channel\":\"email\","
-         "\"address\":\"not mail\"}", "/address"},
+         "\"address\":\"not mail\"}",
+         "/address"},
         {"{\"role\":\"user\",\"name\":\"a\",\"country\":\"CN\",\"channel\":\"webhook\","
-         "\"address\":\"http://x/\"}", "/secret"},
+         "\"address\":\"http://x/\"}",
+         "/secret"},
         {"{\"role\":\"user\",\"name\":\"a\",\"country\":\"CN\",\"channel\":\"webhook\","
-         "\"address\":\"file:///etc\",\"secret\":\"0123456789abcdef\"}", "/address"},
+         "\"address\":\"file:///etc\",\"secret\":\"0123456789abcdef\"}",
+         "/address"},
         {"{\"role\":\"user\",\"name\":\"a\",\"country\":\"CN\",\"channel\":\"webhook\","
-         "\"address\":\"http://x/\",\"secret\":\"short\"}", "/secret"},
+         "\"address\":\"http://x/\",\"secret\":\"short\"}",
+         "/secret"},
         {"{\"role\":\"boss\",\"name\":\"a\",\"country\":\"CN\",\"channel\":\"email\","
-         "\"address\":\"a@b.cn\"}", "/role"},
+         "\"address\":\"a@b.cn\"}",
+         "/role"},
         {"{\"role\":\"user\",\"name\":\"a\",\"country\":\"CN\",\"channel\":\"email\","
-         "\"address\":\"a@b.cn\",\"versions\":[1]}", "/versions"},
+         "\"address\":\"a@b.cn\",\"versions\":[1]}",
+         "/versions"},
         {"{\"role\":\"user\",\"name\":\"a\",\"country\":\"CN\",\"channel\":\"email\","
-         "\"address\":\"a@b.cn\",\"extra\":1}", "/extra"},
+         "\"address\":\"a@b.cn\",\"extra\":1}",
+         "/extra"},
     };
     static const char products[] =
         "[{\"product_id\": 7, \"name\": \"R\", \"versions\": [\"2.0\", \"2.1\"]},"
@@ -411,12 +421,13 @@ static void test_outbox__notice_has_three_parts_and_is_bilingual(void **state)
     (void)state;
     snprintf(k.ref, sizeof(k.ref), "VT-2026-000009");
     k.title = "Web 界面缓冲区溢出 <script>";
-    k.doc = "{\"products\": [{\"name\": \"Router\", \"versions\": [\"2.0\"]}],"
-            " \"gbt\": {\"grade\": \"high\", \"grade_zh\": \"高危\"},"
-            " \"cvss\": [{\"vector\": \"CVSS:3.1/AV:N\", \"score\": 9.8, \"severity\": \"CRITICAL\"}],"
-            " \"remediations\": [{\"kind\": \"patch\", \"version\": \"2.0.1\"}],"
-            " \"identifiers\": [{\"scheme\": \"CNVD\", \"id\": \"CNVD-2026-1\"},"
-            " {\"scheme\": \"CVE\", \"id\": \"CVE-2026-9\"}]}";
+    k.doc =
+        "{\"products\": [{\"name\": \"Router\", \"versions\": [\"2.0\"]}],"
+        " \"gbt\": {\"grade\": \"high\", \"grade_zh\": \"高危\"},"
+        " \"cvss\": [{\"vector\": \"CVSS:3.1/AV:N\", \"score\": 9.8, \"severity\": \"CRITICAL\"}],"
+        " \"remediations\": [{\"kind\": \"patch\", \"version\": \"2.0.1\"}],"
+        " \"identifiers\": [{\"scheme\": \"CNVD\", \"id\": \"CNVD-2026-1\"},"
+        " {\"scheme\": \"CVE\", \"id\": \"CVE-2026-9\"}]}";
     to.id = 3;
     to.name = "Up";
     snprintf(to.role, sizeof(to.role), "upstream");
@@ -425,9 +436,8 @@ static void test_outbox__notice_has_three_parts_and_is_bilingual(void **state)
     assert_non_null(strstr(n.subject, "安全通知"));
     assert_int_equal(vt_json_parse(&body, n.body_json, strlen(n.body_json), &err), 0);
     assert_string_equal(cJSON_GetObjectItem(body, "advisory")->valuestring, "CVE-2026-9");
-    assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(body, "grade"), "grade_zh")
-                            ->valuestring,
-                        "高危");
+    assert_string_equal(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(body, "grade"), "grade_zh")->valuestring, "高危");
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(body, "bilingual")));
     cJSON_Delete(body);
     assert_non_null(strstr(n.body_text, "Remediation / 修复措施: patch 2.0.1"));
@@ -442,9 +452,8 @@ static void test_outbox__notice_has_three_parts_and_is_bilingual(void **state)
      * count): English only. */
     k.title = "Overflow";
     k.doc = "{\"gbt\": {\"grade\": \"high\", \"grade_zh\": \"高危\"}}";
-    assert_int_equal(vt_notice_compose(&n, "upstream_notice", &k, &to, NULL, "CN-UPSTREAM", T0,
-                                       &err),
-                     0);
+    assert_int_equal(
+        vt_notice_compose(&n, "upstream_notice", &k, &to, NULL, "CN-UPSTREAM", T0, &err), 0);
     assert_null(strstr(n.body_text, "修复"));
     assert_null(strstr(n.subject, "通知"));
     assert_non_null(strstr(n.body_text, "Grade (GB/T 30279): high (高危)"));
