@@ -21,10 +21,12 @@
 #include "vulntrack/kev.h"
 #include "vulntrack/ledger.h"
 #include "vulntrack/obligations.h"
+#include "vulntrack/products.h"
 #include "vulntrack/store_auth.h"
 #include "vulntrack/store_authority.h"
 #include "vulntrack/store_cases.h"
 #include "vulntrack/store_obligations.h"
+#include "vulntrack/store_products.h"
 
 static int nomem(vt_error *err)
 {
@@ -71,7 +73,52 @@ static int org_obj(void *ctx, const vt_store_org_row *r)
     return error;
 }
 
-/* {"case", "org"} of a stored case, for vt_authority_report_build. */
+/*
+ * The inventory rows (id, name, model, type) of the products the case
+ * names by product_id, so that a model kept in the inventory reaches the
+ * report. A product that is not (or no longer) the organisation's is left
+ * out: the case's own text stands.
+ */
+static int inventory_rows(cJSON *arr, vt_store *s, const vt_case *c, const cJSON *case_json,
+                          vt_error *err)
+{
+    const cJSON *p;
+    int error = 0;
+
+    cJSON_ArrayForEach(p, get(get(case_json, "doc"), "products"))
+    {
+        const cJSON *id = get(p, "product_id");
+        vt_product row = VT_PRODUCT_INIT;
+        cJSON *o;
+
+        if (!cJSON_IsNumber(id))
+            continue;
+        error = vt_product_get(s, c->org_id, (int64_t)id->valuedouble, &row, err);
+        if (error == VT_ENOTFOUND) {
+            vt_error_clear(err);
+            error = 0;
+            continue;
+        }
+        if (error < 0)
+            break;
+        o = cJSON_CreateObject();
+        error = vt_json_add_take(arr, NULL, o);
+        if (!error)
+            error = vt_json_add_num(o, "id", (double)row.id);
+        if (!error)
+            error = vt_json_add_str(o, "name", row.name);
+        if (!error)
+            error = vt_json_add_str(o, "model", row.model);
+        if (!error)
+            error = vt_json_add_str(o, "type", row.type);
+        vt_product_dispose(&row);
+        if (error < 0)
+            break;
+    }
+    return error;
+}
+
+/* {"case", "org", "products"} of a stored case, for vt_authority_report_build. */
 static int report_input(cJSON **out, vt_store *s, const vt_case *c, vt_error *err)
 {
     cJSON *in = cJSON_CreateObject(), *cj = NULL, *org = cJSON_CreateObject();
@@ -83,6 +130,13 @@ static int report_input(cJSON **out, vt_store *s, const vt_case *c, vt_error *er
     if (!error) {
         error = vt_json_add_take(in, "case", cj);
         cj = NULL;
+    }
+    if (!error) {
+        cJSON *rows = cJSON_CreateArray();
+
+        error = vt_json_add_take(in, "products", rows);
+        if (!error)
+            error = inventory_rows(rows, s, c, get(in, "case"), err);
     }
     if (!error)
         error = vt_store_org_find(s, NULL, c->org_id, &found, org_obj, org, err);

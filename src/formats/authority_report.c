@@ -68,19 +68,48 @@ static cJSON *text_or_null(const char *s)
  * Products, models and versions
  * ------------------------------------------------------------------- */
 
+/* The inventory row (in->products) a doc product names by product_id, or NULL. */
+static const cJSON *inventory_row(const cJSON *p, const cJSON *inventory)
+{
+    const cJSON *row;
+    const cJSON *id = get(p, "product_id");
+
+    if (!cJSON_IsNumber(id) || !cJSON_IsArray(inventory))
+        return NULL;
+    cJSON_ArrayForEach(row, inventory)
+    {
+        const cJSON *rid = get(row, "id");
+
+        if (cJSON_IsNumber(rid) && rid->valuedouble == id->valuedouble)
+            return row;
+    }
+    return NULL;
+}
+
+/* Member `key` of the doc product, else of its inventory row when that is not empty. */
+static const char *product_text(const cJSON *p, const cJSON *row, const char *key)
+{
+    const char *v = str(p, key);
+
+    if (v)
+        return v;
+    v = str(row, key);
+    return v && v[0] ? v : NULL;
+}
+
 /*
  * Split a model into the model and, for 不适用, its justification: the
  * text after 不适用 and an optional separator (：, :, （...）, -, blanks), or
  * the product's `model_justification` member when the case has one.
  */
-static void model_split(const cJSON *p, const char **model, const char **justification, char *jbuf,
-                        size_t jcap)
+static void model_split(const cJSON *p, const cJSON *row, const char **model,
+                        const char **justification, char *jbuf, size_t jcap)
 {
-    const char *m = str(p, "model");
+    const char *m = product_text(p, row, "model");
     size_t na = strlen(VT_AUTHORITY_NOT_APPLICABLE);
 
     *model = m;
-    *justification = str(p, "model_justification");
+    *justification = product_text(p, row, "model_justification");
     if (!m || strncmp(m, VT_AUTHORITY_NOT_APPLICABLE, na) != 0)
         return;
     *model = VT_AUTHORITY_NOT_APPLICABLE;
@@ -109,26 +138,6 @@ static void model_split(const cJSON *p, const char **model, const char **justifi
             jbuf[n - 1] = '\0';
     }
     *justification = jbuf;
-}
-
-/* The vendor of a doc product: its own, else its inventory row's. */
-static const char *product_vendor(const cJSON *p, const cJSON *inventory)
-{
-    const cJSON *row;
-    const cJSON *id = get(p, "product_id");
-
-    if (str(p, "vendor"))
-        return str(p, "vendor");
-    if (!cJSON_IsNumber(id) || !cJSON_IsArray(inventory))
-        return NULL;
-    cJSON_ArrayForEach(row, inventory)
-    {
-        const cJSON *rid = get(row, "id");
-
-        if (cJSON_IsNumber(rid) && rid->valuedouble == id->valuedouble)
-            return str(row, "vendor");
-    }
-    return NULL;
 }
 
 /*
@@ -167,6 +176,7 @@ static cJSON *product_entry(struct rb *b, const cJSON *p, const cJSON *inventory
 {
     cJSON *o = cJSON_CreateObject(), *vers = cJSON_CreateArray();
     const cJSON *v, *versions = get(p, "versions");
+    const cJSON *row = inventory_row(p, inventory);
     const char *model, *just;
     char jbuf[1024];
 
@@ -176,9 +186,9 @@ static cJSON *product_entry(struct rb *b, const cJSON *p, const cJSON *inventory
         b->error = VT_ENOMEM;
         return NULL;
     }
-    model_split(p, &model, &just, jbuf, sizeof(jbuf));
-    put(b, o, "product_name", text_or_null(str(p, "name")));
-    put(b, o, "vendor", text_or_null(product_vendor(p, inventory)));
+    model_split(p, row, &model, &just, jbuf, sizeof(jbuf));
+    put(b, o, "product_name", text_or_null(product_text(p, row, "name")));
+    put(b, o, "vendor", text_or_null(product_text(p, row, "vendor")));
     put(b, o, "product_model", text_or_null(model));
     if (model && strcmp(model, VT_AUTHORITY_NOT_APPLICABLE) == 0)
         put(b, o, "product_model_justification", text_or_null(just));

@@ -87,6 +87,17 @@ def test_authority_report_submission_and_html():
                                                           "email": "psirt@acme.example"}}},
                                    token=admin)
         assert status == 200, (status, b)
+        # The model may come from the inventory product the case names.
+        status, _, prod = srv.request("POST", "/api/v1/products",
+                                      {"name": "Switch", "model": "SW-24", "type": "hardware"},
+                                      token=manager)
+        assert status == 201, (status, prod)
+        inv = open_case(srv, analyst, {"products": [{"product_id": prod["id"], "name": "Switch"}]})
+        status, _, rep = srv.request("GET", "/api/v1/cases/%s/authority-report" % inv["ref"],
+                                     token=analyst)
+        assert rep["required"]["products"][0]["product_model"] == "SW-24", rep
+        assert "product_model" not in {m["field"] for m in rep["completeness"]["missing"]}, rep
+
         case = open_case(srv, analyst, {"products": [{"name": "Router"}]})
         ref = case["ref"]
         base = "/api/v1/cases/%s/authority-report" % ref
@@ -149,11 +160,10 @@ def test_authority_report_submission_and_html():
         ev = c["events"]["E_NVDB_REPORTED"]
         assert parse_time(ev["at"]) == parse_time(submitted_at), ev
         assert "NVDB-77" in ev["evidence"] and s["report_sha256"] in ev["evidence"], ev
-        status, _, obl = srv.request("GET", "/api/v1/obligations?case=%s&state=met" % ref,
-                                     token=manager)
+        status, _, obl = srv.request("GET", "/api/v1/obligations?state=met", token=manager)
         assert status == 200, (status, obl)
-        items = obl.get("items", obl.get("obligations", []))
-        nvdb = [o for o in items if o["obligation"] == "CN-NVDB"]
+        items = obl["items"]
+        nvdb = [o for o in items if o["obligation"] == "CN-NVDB" and o["case"] == ref]
         assert len(nvdb) == 1 and nvdb[0]["state"] == "met", items
         assert parse_time(nvdb[0]["met_at"]) == parse_time(submitted_at), nvdb
         status, _, subs = srv.request("GET", base + "/submissions", token=analyst)
@@ -179,9 +189,9 @@ def test_authority_report_submission_and_html():
             move(to)
         status, _, rep = srv.request("GET", base, token=analyst)
         assert rep["update_due"] is True and "fix" in rep["update_reasons"], rep
-        status, _, obl = srv.request("GET", "/api/v1/obligations?case=%s" % ref, token=manager)
-        items = obl.get("items", obl.get("obligations", []))
-        upd = [o for o in items if o["obligation"] == "CN-NVDB-UPD"]
+        status, _, obl = srv.request("GET", "/api/v1/obligations", token=manager)
+        items = obl["items"]
+        upd = [o for o in items if o["obligation"] == "CN-NVDB-UPD" and o["case"] == ref]
         assert len(upd) == 1 and upd[0]["state"] == "open", upd
         status, _, s2 = srv.request("POST", base + "/submissions", {"receipt_number": "NVDB-78"},
                                     token=manager)
@@ -189,9 +199,9 @@ def test_authority_report_submission_and_html():
         assert s2["report_sha256"] != s["report_sha256"], s2
         status, _, c2 = srv.request("GET", "/api/v1/cases/" + ref, token=analyst)
         assert c2["events"]["E_NVDB_REPORTED"] == ev, c2["events"]
-        status, _, obl = srv.request("GET", "/api/v1/obligations?case=%s" % ref, token=manager)
-        items = obl.get("items", obl.get("obligations", []))
-        upd = [o for o in items if o["obligation"] == "CN-NVDB-UPD"]
+        status, _, obl = srv.request("GET", "/api/v1/obligations", token=manager)
+        items = obl["items"]
+        upd = [o for o in items if o["obligation"] == "CN-NVDB-UPD" and o["case"] == ref]
         assert upd[0]["state"] == "met" and "NVDB-78" in upd[0]["evidence"], upd
         status, _, rep = srv.request("GET", base, token=analyst)
         assert rep["update_due"] is False, rep

@@ -270,6 +270,31 @@ static void test_authority__model_not_applicable(void **state)
     }
 }
 
+static void test_authority__model_from_the_inventory(void **state)
+{
+    cJSON *in = parse(complete_case), *r;
+
+    (void)state;
+    cJSON_DeleteItemFromObjectCaseSensitive(product_of(in), "model");
+    cJSON_AddItemToObject(product_of(in), "product_id", cJSON_CreateNumber(7));
+    cJSON_AddItemToObject(in, "products",
+                          parse("[{\"id\": 3, \"model\": \"wrong\"},"
+                                " {\"id\": 7, \"name\": \"Router\", \"model\": \"RT-9\"}]"));
+    r = build(in);
+    assert_true(cJSON_IsTrue(at(r, "completeness.complete")));
+    assert_string_equal(s_at(r, "required.products.0.product_model"), "RT-9");
+    cJSON_Delete(r);
+
+    /* An inventory product without a model ("") leaves the model missing. */
+    cJSON_ReplaceItemInObjectCaseSensitive(
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(in, "products"), 1), "model",
+        cJSON_CreateString(""));
+    r = build(in);
+    assert_string_equal(s_at(r, "completeness.missing.0.field"), "product_model");
+    cJSON_Delete(r);
+    cJSON_Delete(in);
+}
+
 static void test_authority__impacts_from_cvss_vector(void **state)
 {
     cJSON *in = parse(complete_case), *r, *gbt;
@@ -530,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_authority__no_products_and_unknown_grade),
         cmocka_unit_test(test_authority__range_without_scheme),
         cmocka_unit_test(test_authority__model_not_applicable),
+        cmocka_unit_test(test_authority__model_from_the_inventory),
         cmocka_unit_test(test_authority__impacts_from_cvss_vector),
         cmocka_unit_test(test_authority__build_needs_a_case),
         cmocka_unit_test(test_authority__html_escape),
