@@ -26,8 +26,8 @@ typedef struct vt_advisory_draft {
     int64_t case_id;
     char case_ref[32];
     char tracking_id[VT_ADVISORY_ID_MAX];
-    char filename[VT_CSAF_FILENAME_MAX]; /* CSAF file name of the tracking id */
-    int64_t revision;                    /* the revision these documents are */
+    char filename[VT_CSAF_FILENAME_MAX];  /* CSAF file name of the tracking id */
+    int64_t revision;                     /* the revision these documents are */
     char *text[VT_ADVISORY_FORMAT_COUNT]; /* by vt_advisory_format; NUL-terminated JSON */
     char sha512[VT_ADVISORY_FORMAT_COUNT][129];
     vt_gate_result gate; /* the gate's verdict on every text */

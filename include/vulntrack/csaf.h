@@ -119,7 +119,7 @@ VT_EXTERN int vt_osv_export_build(cJSON **out, const vt_advisory_input *in, cons
 /**
  * vt_csaf_build or vt_osv_export_build by `format`. Same contract.
  */
-VT_EXTERN int vt_advisory_build(cJSON **out, vt_advisory_format format,
-                                const vt_advisory_input *in, vt_error *err);
+VT_EXTERN int vt_advisory_build(cJSON **out, vt_advisory_format format, const vt_advisory_input *in,
+                                vt_error *err);
 
 #endif

@@ -25,7 +25,8 @@ typedef struct vt_advisory_row {
     const char *actor;
 } vt_advisory_row;
 
-/** Insert a row (id, case_ref and org_id ignored). Returns 0, VT_EINVALID (that revision exists) or VT_EIO. */
+/** Insert a row (id, case_ref and org_id ignored). Returns 0, VT_EINVALID (that revision exists) or
+ * VT_EIO. */
 VT_EXTERN int vt_store_advisory_insert(vt_store *w, const vt_advisory_row *r, vt_error *err);
 
 /* Filters of vt_store_advisory_each; NULL / 0 / false: no filter. */

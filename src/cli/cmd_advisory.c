@@ -281,8 +281,8 @@ static int org_id_take(void *ctx, const vt_store_org_row *r)
 static int run_publish(int argc, char **argv)
 {
     const char *out = NULL, *db = NULL, *base = NULL, *org = NULL;
-    const cli_option opts[] = {{"--out", &out}, {"--db", &db}, {"--base-url", &base},
-                               {"--org", &org}, {NULL, NULL}};
+    const cli_option opts[] = {
+        {"--out", &out}, {"--db", &db}, {"--base-url", &base}, {"--org", &org}, {NULL, NULL}};
     vt_error err = VT_ERROR_INIT;
     vt_advisory_filter f = {0};
     pub_set p = {0};

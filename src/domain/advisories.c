@@ -153,8 +153,7 @@ int vt_advisory_prepare(vt_store *s, int64_t case_id, int64_t now_ms, vt_advisor
     /* The VEX document is a document of its own in a provider's directory,
        so it has a tracking id (and file name) of its own. */
     if (!error)
-        error = snprintf(vex_id, sizeof(vex_id), "%s-VEX", out->tracking_id) <
-                        (int)sizeof(vex_id)
+        error = snprintf(vex_id, sizeof(vex_id), "%s-VEX", out->tracking_id) < (int)sizeof(vex_id)
                     ? 0
                     : VT_ETOOBIG;
     for (i = 0; !error && i < VT_ADVISORY_FORMAT_COUNT; i++) {
@@ -202,8 +201,8 @@ static int record_publication(vt_store *w, const struct vt_policy_set *ps,
     if (!error)
         error = vt_json_add_num(detail, "revision", (double)d->revision);
     for (i = 0; !error && i < VT_ADVISORY_FORMAT_COUNT; i++)
-        error = vt_json_add_str(docs, vt_advisory_format_category((vt_advisory_format)i),
-                                d->sha512[i]);
+        error =
+            vt_json_add_str(docs, vt_advisory_format_category((vt_advisory_format)i), d->sha512[i]);
     if (!error) {
         error = vt_json_add_take(detail, "sha512", docs);
         docs = NULL;

@@ -12,8 +12,8 @@
 #include "vulntrack/clock.h"
 #include "vulntrack/json.h"
 
-static const char *const format_category[VT_ADVISORY_FORMAT_COUNT] = {
-    "csaf_security_advisory", "csaf_vex", "osv"};
+static const char *const format_category[VT_ADVISORY_FORMAT_COUNT] = {"csaf_security_advisory",
+                                                                      "csaf_vex", "osv"};
 
 const char *vt_advisory_format_category(vt_advisory_format f)
 {
@@ -81,10 +81,8 @@ int vt_csaf_filename(char out[VT_CSAF_FILENAME_MAX], const char *tracking_id)
 static const struct {
     const char *internal, *csaf;
 } status_map[] = {
-    {"UNDER_INVESTIGATION", "under_investigation"},
-    {"AFFECTED", "known_affected"},
-    {"NOT_AFFECTED", "known_not_affected"},
-    {"FIXED", "fixed"},
+    {"UNDER_INVESTIGATION", "under_investigation"}, {"AFFECTED", "known_affected"},
+    {"NOT_AFFECTED", "known_not_affected"},         {"FIXED", "fixed"},
     {"FALSE_POSITIVE", "known_not_affected"},
 };
 
@@ -158,9 +156,9 @@ static int build_tracking(cJSON *doc, const vt_advisory_input *in)
         if (!error)
             error = vt_json_add_str(r, "number", num);
         if (!error)
-            error = vt_json_add_str(r, "summary", in->revisions[i].summary
-                                                      ? in->revisions[i].summary
-                                                      : "Initial version.");
+            error = vt_json_add_str(r, "summary",
+                                    in->revisions[i].summary ? in->revisions[i].summary
+                                                             : "Initial version.");
         if (!error)
             error = vt_json_add_take(hist, NULL, r);
         else
@@ -296,9 +294,9 @@ static int build_document(cJSON *root, vt_advisory_format format, const vt_advis
     if (!error)
         error = vt_json_add_str(pub, "name", in->publisher_name);
     if (!error)
-        error = vt_json_add_str(pub, "namespace", in->publisher_namespace
-                                                      ? in->publisher_namespace
-                                                      : VT_CSAF_DEFAULT_NAMESPACE);
+        error = vt_json_add_str(pub, "namespace",
+                                in->publisher_namespace ? in->publisher_namespace
+                                                        : VT_CSAF_DEFAULT_NAMESPACE);
     if (!error) {
         error = vt_json_add_take(d, "publisher", pub);
         pub = NULL;

@@ -14,17 +14,17 @@
 
 /* One product (or product version) of the tree. Pointers borrow the doc. */
 typedef struct vt__csaf_pv {
-    char id[24];            /* "CSAFPID-0001" */
-    size_t product;         /* index of the product in doc/products */
-    const char *vendor;     /* doc vendor, else the publisher */
-    const char *name;       /* doc product name */
-    const char *version;    /* version string, NULL for a range or no version */
-    const cJSON *range;     /* {introduced?, fixed?, last_affected?, scheme?} or NULL */
-    const char *ecosystem;  /* the product's ecosystem or scheme, or NULL */
-    const char *status;     /* CSAF group: known_affected, fixed, ... */
-    const char *flag;       /* CSAF flag label or NULL */
-    const char *impact;     /* impact statement or NULL */
-    const char *action;     /* action statement or NULL */
+    char id[24];           /* "CSAFPID-0001" */
+    size_t product;        /* index of the product in doc/products */
+    const char *vendor;    /* doc vendor, else the publisher */
+    const char *name;      /* doc product name */
+    const char *version;   /* version string, NULL for a range or no version */
+    const cJSON *range;    /* {introduced?, fixed?, last_affected?, scheme?} or NULL */
+    const char *ecosystem; /* the product's ecosystem or scheme, or NULL */
+    const char *status;    /* CSAF group: known_affected, fixed, ... */
+    const char *flag;      /* CSAF flag label or NULL */
+    const char *impact;    /* impact statement or NULL */
+    const char *action;    /* action statement or NULL */
 } vt__csaf_pv;
 
 typedef struct vt__csaf_products {

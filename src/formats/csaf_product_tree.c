@@ -189,7 +189,8 @@ static int range_vers(vt_buf *b, const cJSON *range, const char *ecosystem)
         any = true;
     }
     if (!error && (fixed || last)) {
-        error = vt_buf_printf(b, "%s%s%s", any ? "|" : "", fixed ? "<" : "<=", fixed ? fixed : last);
+        error =
+            vt_buf_printf(b, "%s%s%s", any ? "|" : "", fixed ? "<" : "<=", fixed ? fixed : last);
         any = true;
     }
     if (!error && !any)

@@ -267,8 +267,7 @@ static long remediation_product(const vt_advisory_input *in, const cJSON *r)
     return -2;
 }
 
-static int add_one_remediation(cJSON *rems, const char *category, const char *details,
-                               cJSON *ids)
+static int add_one_remediation(cJSON *rems, const char *category, const char *details, cJSON *ids)
 {
     cJSON *o = cJSON_CreateObject();
     int error = o && ids ? 0 : VT_ENOMEM;
@@ -325,8 +324,8 @@ static int add_remediations(cJSON *v, const vt_advisory_input *in, const vt__csa
         }
         if (prod < 0)
             any_product_wide = true;
-        error = add_one_remediation(
-            rems, strcmp(kind, "patch") == 0 ? "vendor_fix" : "mitigation", t.ptr, ids);
+        error = add_one_remediation(rems, strcmp(kind, "patch") == 0 ? "vendor_fix" : "mitigation",
+                                    t.ptr, ids);
     }
     /* An AFFECTED VEX statement's action statement is its remediation. */
     for (i = 0; !error && i < p->n; i++) {
@@ -358,8 +357,8 @@ static int add_remediations(cJSON *v, const vt_advisory_input *in, const vt__csa
         if (!covered) {
             cJSON_Delete(rems);
             return vt_error_set_field(err, VT_EINVALID, "/doc/remediations",
-                                      "no remediation covers affected product %s %s",
-                                      p->pv[i].name, p->pv[i].version ? p->pv[i].version : "");
+                                      "no remediation covers affected product %s %s", p->pv[i].name,
+                                      p->pv[i].version ? p->pv[i].version : "");
         }
     }
     if (!error && cJSON_GetArraySize(rems) > 0)
@@ -380,9 +379,11 @@ static int add_scores(cJSON *v, const vt_advisory_input *in, const vt__csaf_prod
         const char *ver = vt__csaf_str(c, "version"), *vec = vt__csaf_str(c, "vector");
         const char *sev = vt__csaf_str(c, "severity");
         const cJSON *base = cJSON_GetObjectItemCaseSensitive(c, "base_score");
-        int slot = !ver ? -1 : strcmp(ver, "2.0") == 0 ? 0 : strcmp(ver, "3.0") == 0 ? 1
-                                                          : strcmp(ver, "3.1") == 0  ? 2
-                                                                                     : -1;
+        int slot = !ver                      ? -1
+                   : strcmp(ver, "2.0") == 0 ? 0
+                   : strcmp(ver, "3.0") == 0 ? 1
+                   : strcmp(ver, "3.1") == 0 ? 2
+                                             : -1;
         cJSON *s, *m, *ids;
         char upper[16];
         size_t k;

@@ -47,8 +47,8 @@ static cJSON *draft_json(const vt_advisory_draft *d)
     if (!error)
         error = vt_json_add_str(o, "filename", d->filename);
     for (i = 0; !error && i < VT_ADVISORY_FORMAT_COUNT; i++)
-        error = vt_json_add_str(h, vt_advisory_format_category((vt_advisory_format)i),
-                                d->sha512[i]);
+        error =
+            vt_json_add_str(h, vt_advisory_format_category((vt_advisory_format)i), d->sha512[i]);
     if (!error) {
         error = vt_json_add_take(o, "sha512", h);
         h = NULL;
@@ -105,8 +105,8 @@ typedef struct publish_job {
 static int publish_write(vt_store *w, void *ctx, vt_error *err)
 {
     publish_job *j = ctx;
-    return vt_advisory_publish(w, j->ps, j->cs, j->case_id, j->actor, vt_clock_now_ms(),
-                               &j->draft, &j->refused, err);
+    return vt_advisory_publish(w, j->ps, j->cs, j->case_id, j->actor, vt_clock_now_ms(), &j->draft,
+                               &j->refused, err);
 }
 
 /* POST /api/v1/cases/{id}/advisory */

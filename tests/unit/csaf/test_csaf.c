@@ -27,11 +27,14 @@ static const char case_doc[] =
     "                   {\"scheme\": \"CNVD\", \"id\": \"CNVD-2026-1\"}],"
     " \"gbt\": {\"grade\": \"high\", \"grade_zh\": \"高危\", \"method\": \"MANUAL\"},"
     " \"cvss\": [{\"vector\": \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N\","
-    "             \"version\": \"3.1\", \"score\": 7.5, \"base_score\": 7.5, \"severity\": \"High\"},"
+    "             \"version\": \"3.1\", \"score\": 7.5, \"base_score\": 7.5, \"severity\": "
+    "\"High\"},"
     "            {\"vector\": \"CVSS:3.1/AV:L/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N\","
-    "             \"version\": \"3.1\", \"score\": 6.2, \"base_score\": 6.2, \"severity\": \"Medium\"},"
+    "             \"version\": \"3.1\", \"score\": 6.2, \"base_score\": 6.2, \"severity\": "
+    "\"Medium\"},"
     "            {\"vector\": \"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:N/VA:N/SC:N/SI:N/SA:N\","
-    "             \"version\": \"4.0\", \"score\": 8.7, \"base_score\": 8.7, \"severity\": \"High\","
+    "             \"version\": \"4.0\", \"score\": 8.7, \"base_score\": 8.7, \"severity\": "
+    "\"High\","
     "             \"nomenclature\": \"CVSS-B\"}],"
     " \"products\": ["
     "   {\"vendor\": \"Acme\", \"name\": \"Router\", \"versions\": [\"1.0\", \"1.1\"],"
@@ -172,8 +175,8 @@ static void test_csaf__product_tree_and_status(void **state)
 
     (void)state;
     assert_int_equal(vt_csaf_build(&csaf, VT_ADVISORY_CSAF, &in, &err), 0);
-    tree = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(csaf, "product_tree"), "branches");
+    tree = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(csaf, "product_tree"),
+                                            "branches");
     /* Ids in order: Router 1.0, 1.1, 1.2 (fixed), 0.9 (VEX only), then Agent
        (no version: the product itself, known_affected). */
     assert_string_equal(product_name(tree, "CSAFPID-0001"), "Acme Router 1.0");
@@ -269,10 +272,11 @@ static void test_csaf__profiles_refuse(void **state)
 
 static void test_csaf__osv_record(void **state)
 {
-    cJSON *doc = parse("{\"identifiers\": [{\"scheme\": \"GHSA\", \"id\": \"GHSA-aaaa-bbbb-cccc\"}],"
-                       " \"products\": [{\"name\": \"left-pad\", \"ecosystem\": \"npm\","
-                       "  \"versions\": [\"1.0.0\", {\"introduced\": \"0\", \"fixed\": \"1.3.0\"}]},"
-                       "  {\"name\": \"Firmware\"}]}");
+    cJSON *doc =
+        parse("{\"identifiers\": [{\"scheme\": \"GHSA\", \"id\": \"GHSA-aaaa-bbbb-cccc\"}],"
+              " \"products\": [{\"name\": \"left-pad\", \"ecosystem\": \"npm\","
+              "  \"versions\": [\"1.0.0\", {\"introduced\": \"0\", \"fixed\": \"1.3.0\"}]},"
+              "  {\"name\": \"Firmware\"}]}");
     cJSON *osv = NULL, *a;
     vt_advisory_input in = input(doc, 1);
     vt_error err = VT_ERROR_INIT;
