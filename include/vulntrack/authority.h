@@ -152,9 +152,21 @@ VT_EXTERN int vt_cra_fields_parse(cJSON **out, const char *text, size_t len, vt_
 VT_EXTERN cJSON *vt_cra_missing(const cJSON *field_sets, const char *stage, const cJSON *fields);
 
 /**
- * Every stage of case `case_id`: {"stages": [{stage, fields (definitions
- * with their values), values, missing, complete, submitted_at, evidence,
- * obligation (the EU_CRA row or null)}], "exploitation": {...} or null}.
+ * Values vulntrack proposes for CRA stage fields, taken from an authority
+ * report (vt_authority_report_build): manufacturer (vendor and contact),
+ * product, vulnerability_nature, description, severity, impact,
+ * measures_taken, user_measures, security_update (once the fix is
+ * available) and identifiers, each only when the case has the facts. A
+ * proposal fills nothing: a person stores values (vt_cra_stage_put). New
+ * object by field id; NULL only when out of memory.
+ */
+VT_EXTERN cJSON *vt_cra_proposed(const cJSON *report);
+
+/**
+ * Every stage of case `case_id`: {"stages": [{stage, fields (definitions),
+ * values, proposed (vt_cra_proposed for the stage's fields), missing,
+ * complete, submitted_at, evidence, obligation (the EU_CRA row or null)}],
+ * "exploitation": {...} or null}.
  * New object. Returns 0, VT_ENOTFOUND, VT_EIO or VT_ENOMEM.
  */
 VT_EXTERN int vt_cra_view(cJSON **out, vt_store *s, const cJSON *field_sets, int64_t case_id,

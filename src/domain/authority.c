@@ -663,11 +663,30 @@ static cJSON *exploitation_obj(const cJSON *case_json)
     return o;
 }
 
+/* The proposals for the fields of stage `def`, as its "proposed" member. */
+static int stage_proposed(cJSON *st, const cJSON *def, const cJSON *proposed)
+{
+    cJSON *o = cJSON_CreateObject();
+    const cJSON *f, *v;
+    int error = vt_json_add_take(st, "proposed", o);
+
+    cJSON_ArrayForEach(f, get(def, "fields"))
+    {
+        if (error < 0)
+            break;
+        v = get(proposed, str(f, "id"));
+        if (v)
+            error = vt_json_add_take(o, str(f, "id"), cJSON_Duplicate(v, true));
+    }
+    return error;
+}
+
 int vt_cra_view(cJSON **out, vt_store *s, const cJSON *field_sets, int64_t case_id, vt_error *err)
 {
     vt_case c = VT_CASE_INIT;
     vt_obligation_filter f = VT_OBLIGATION_FILTER_INIT;
-    cJSON *o = NULL, *stored = NULL, *obls = NULL, *cj = NULL, *arr;
+    cJSON *o = NULL, *stored = NULL, *obls = NULL, *cj = NULL, *arr, *report = NULL;
+    cJSON *proposed = NULL;
     const cJSON *def;
     int error;
 
@@ -675,6 +694,13 @@ int vt_cra_view(cJSON **out, vt_store *s, const cJSON *field_sets, int64_t case_
     error = vt_store_case_get(s, case_id, NULL, &c, err);
     if (error >= 0)
         error = vt_case_to_json(&cj, s, &c, err);
+    if (error >= 0)
+        error = build_for_case(&report, s, &c, err);
+    if (error >= 0) {
+        proposed = vt_cra_proposed(report);
+        if (!proposed)
+            error = nomem(err);
+    }
     if (error >= 0)
         error = stages_obj(&stored, s, case_id, err);
     f.case_id = case_id;
@@ -719,6 +745,8 @@ int vt_cra_view(cJSON **out, vt_store *s, const cJSON *field_sets, int64_t case_
             error = vt_json_add_take(st, "values",
                                      values ? cJSON_Duplicate(values, true) : cJSON_CreateObject());
         if (!error)
+            error = stage_proposed(st, def, proposed);
+        if (!error)
             error = vt_json_add_take(st, "complete",
                                      cJSON_CreateBool(miss && cJSON_GetArraySize(miss) == 0));
         if (!error)
@@ -741,6 +769,8 @@ int vt_cra_view(cJSON **out, vt_store *s, const cJSON *field_sets, int64_t case_
     if (error < 0)
         error = nomem(err);
 out:
+    cJSON_Delete(proposed);
+    cJSON_Delete(report);
     cJSON_Delete(cj);
     cJSON_Delete(stored);
     cJSON_Delete(obls);

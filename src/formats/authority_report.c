@@ -597,3 +597,163 @@ cJSON *vt_authority_check(const cJSON *report)
     }
     return o;
 }
+
+/* ---------------------------------------------------------------------
+ * Values proposed for the CRA stage fields
+ * ------------------------------------------------------------------- */
+
+/* Append `s` to `b`, after `sep` when `b` is not empty. */
+static void join(struct rb *rb, vt_buf *b, const char *sep, const char *s)
+{
+    if (rb->error || !s || !s[0])
+        return;
+    if (b->len)
+        rb->error = vt_buf_puts(b, sep);
+    if (!rb->error)
+        rb->error = vt_buf_puts(b, s);
+}
+
+static void propose(struct rb *rb, cJSON *o, const char *key, vt_buf *b)
+{
+    if (!rb->error && b->len)
+        put(rb, o, key, cJSON_CreateString(b->ptr));
+    vt_buf_clear(b);
+}
+
+/* One affected-version entry as text: "2.0.0" or "semver >= 2.0.0 < 2.0.5". */
+static void version_text(struct rb *rb, vt_buf *b, const cJSON *v)
+{
+    static const struct {
+        const char *key, *op;
+    } ends[] = {{"introduced", ">="}, {"fixed", "<"}, {"last_affected", "<="}};
+    size_t i;
+
+    if (str(v, "version")) {
+        join(rb, b, "", str(v, "version"));
+        return;
+    }
+    join(rb, b, "", str(v, "scheme") ? str(v, "scheme") : "?");
+    for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+        if (str(v, ends[i].key)) {
+            join(rb, b, " ", ends[i].op);
+            join(rb, b, " ", str(v, ends[i].key));
+        }
+    }
+}
+
+/* "Router RT-1 (2.0.0, semver >= 2.0.0 < 2.0.5)" for each product, joined by "; ". */
+static void products_text(struct rb *rb, vt_buf *b, const cJSON *products)
+{
+    const cJSON *p, *v;
+    vt_buf one = VT_BUF_INIT, vers = VT_BUF_INIT;
+
+    cJSON_ArrayForEach(p, products)
+    {
+        const char *model = str(p, "product_model");
+
+        join(rb, &one, "", str(p, "product_name"));
+        if (model && strcmp(model, VT_AUTHORITY_NOT_APPLICABLE) != 0)
+            join(rb, &one, " ", model);
+        cJSON_ArrayForEach(v, get(p, "affected_versions"))
+        {
+            vt_buf piece = VT_BUF_INIT;
+
+            version_text(rb, &piece, v);
+            join(rb, &vers, ", ", piece.ptr);
+            vt_buf_dispose(&piece);
+        }
+        if (vers.len) {
+            join(rb, &one, " ", "(");
+            join(rb, &one, "", vers.ptr);
+            join(rb, &one, "", ")");
+        }
+        join(rb, b, "; ", one.ptr);
+        vt_buf_clear(&one);
+        vt_buf_clear(&vers);
+    }
+    vt_buf_dispose(&one);
+    vt_buf_dispose(&vers);
+}
+
+cJSON *vt_cra_proposed(const cJSON *report)
+{
+    const cJSON *req = get(report, "required"), *rec = get(report, "recommended");
+    const cJSON *contact = get(rec, "contact"), *g = get(req, "grade"), *e;
+    struct rb rb = {0};
+    cJSON *o = cJSON_CreateObject(), *ids = cJSON_CreateArray();
+    vt_buf b = VT_BUF_INIT;
+
+    if (!o || !ids) {
+        cJSON_Delete(o);
+        cJSON_Delete(ids);
+        return NULL;
+    }
+    join(&rb, &b, "", str(rec, "vendor"));
+    join(&rb, &b, ", ", str(contact, "name"));
+    join(&rb, &b, ", ", str(contact, "email"));
+    join(&rb, &b, ", ", str(contact, "phone"));
+    propose(&rb, o, "manufacturer", &b);
+    products_text(&rb, &b, get(req, "products"));
+    propose(&rb, o, "product", &b);
+    join(&rb, &b, "", str(req, "tech_characteristics"));
+    propose(&rb, o, "vulnerability_nature", &b);
+    join(&rb, &b, "", str(rec, "description"));
+    if (!b.len)
+        join(&rb, &b, "", str(req, "tech_characteristics"));
+    propose(&rb, o, "description", &b);
+    join(&rb, &b, "", str(g, "grade"));
+    join(&rb, &b, " ", str(g, "grade_zh"));
+    if (b.len && str(g, "method")) {
+        join(&rb, &b, " (", str(g, "method"));
+        join(&rb, &b, "", ")");
+    }
+    propose(&rb, o, "severity", &b);
+    join(&rb, &b, "", str(req, "harm"));
+    join(&rb, &b, " ", str(req, "impact_scope"));
+    propose(&rb, o, "impact", &b);
+    cJSON_ArrayForEach(e, get(get(rec, "fix"), "remediations"))
+    {
+        if (str(e, "version")) {
+            join(&rb, &b, "; ", "update to");
+            join(&rb, &b, " ", str(e, "version"));
+        } else {
+            join(&rb, &b, "; ", str(e, "instructions"));
+        }
+    }
+    if (b.len && !rb.error) {
+        put(&rb, o, "measures_taken", cJSON_CreateString(b.ptr));
+        put(&rb, o, "user_measures", cJSON_CreateString(b.ptr));
+        if (!rb.error &&
+            strcmp(str(get(rec, "fix"), "status") ? str(get(rec, "fix"), "status") : "",
+                   "available") == 0)
+            put(&rb, o, "security_update", cJSON_CreateString(b.ptr));
+    }
+    vt_buf_clear(&b);
+    cJSON_ArrayForEach(e, get(rec, "identifiers"))
+    {
+        const cJSON *id;
+
+        if (e->string && strcmp(e->string, "other") == 0) {
+            cJSON_ArrayForEach(id, e)
+            {
+                join(&rb, &b, "", str(id, "scheme"));
+                join(&rb, &b, ":", str(id, "id"));
+                put(&rb, ids, NULL, cJSON_CreateString(b.ptr));
+                vt_buf_clear(&b);
+            }
+            continue;
+        }
+        cJSON_ArrayForEach(id, e) if (cJSON_IsString(id))
+            put(&rb, ids, NULL, cJSON_CreateString(id->valuestring));
+    }
+    if (cJSON_GetArraySize(ids) > 0)
+        put(&rb, o, "identifiers", ids);
+    else
+        cJSON_Delete(ids);
+    vt_buf_dispose(&b);
+    if (rb.error) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}

@@ -276,6 +276,13 @@ def test_cra_stages_exploitation_and_suggestions():
         assert parse_time(ew[due_key]) - aware == timedelta(hours=24), ew
         assert parse_time(n[due_key]) - aware == timedelta(hours=72), n
         assert stages["CRA-V-EW"]["complete"] is False, stages["CRA-V-EW"]
+        # Proposed from the case, never counted as filled.
+        prop = stages["CRA-V-EW"]["proposed"]
+        assert prop["manufacturer"] == "eu Ltd", prop
+        assert prop["product"].startswith("Router RT-1 (2.0.0"), prop
+        assert "member_states" not in prop, prop
+        assert stages["CRA-V-N"]["proposed"]["vulnerability_nature"] == \
+            COMPLETE["tech_characteristics"], stages["CRA-V-N"]
         assert {m["field"] for m in stages["CRA-V-EW"]["missing"]} == {"manufacturer",
                                                                       "product"}
 

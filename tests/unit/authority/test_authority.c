@@ -518,6 +518,47 @@ static void test_authority__cra_field_sets(void **state)
     cJSON_Delete(sets);
 }
 
+static void test_authority__cra_proposed_values(void **state)
+{
+    cJSON *in = parse(complete_case), *r, *p;
+
+    (void)state;
+    r = build(in);
+    p = vt_cra_proposed(r);
+    assert_non_null(p);
+    assert_string_equal(s_at(p, "manufacturer"), "Acme Ltd, psirt@acme.example");
+    assert_string_equal(s_at(p, "product"), "Router RT-1 (2.0.0, semver >= 2.0.0 < 2.0.5)");
+    assert_string_equal(s_at(p, "vulnerability_nature"),
+                        "Stack overflow in the Host header parser");
+    assert_string_equal(s_at(p, "severity"), "high 高危 (MANUAL)");
+    assert_string_equal(s_at(p, "impact"), "Remote code execution All RT-1 units on 2.0.x");
+    assert_string_equal(s_at(p, "identifiers.0"), "CVE-2026-1");
+    assert_string_equal(s_at(p, "identifiers.1"), "CNVD-2026-2");
+    assert_string_equal(s_at(p, "identifiers.2"), "GHSA:GHSA-x");
+    /* No remediation yet: nothing proposed for the measures or the update. */
+    assert_null(at(p, "measures_taken"));
+    assert_null(at(p, "security_update"));
+    cJSON_Delete(p);
+    cJSON_Delete(r);
+
+    /* A fix made available: the update is proposed too. */
+    cJSON_AddItemToObject(
+        doc_of(in), "remediations",
+        parse("[{\"kind\": \"patch\", \"version\": \"2.0.5\"},"
+              " {\"kind\": \"mitigation\", \"instructions\": \"Disable httpd\"}]"));
+    cJSON_AddItemToObject(
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(in, "case"), "events"),
+        "E_FIX_AVAILABLE", parse("{\"at\": \"2026-10-10T00:00:00.000Z\"}"));
+    r = build(in);
+    p = vt_cra_proposed(r);
+    assert_string_equal(s_at(p, "measures_taken"), "update to 2.0.5; Disable httpd");
+    assert_string_equal(s_at(p, "user_measures"), "update to 2.0.5; Disable httpd");
+    assert_string_equal(s_at(p, "security_update"), "update to 2.0.5; Disable httpd");
+    cJSON_Delete(p);
+    cJSON_Delete(r);
+    cJSON_Delete(in);
+}
+
 static void test_authority__cra_field_file_refused(void **state)
 {
     static const struct {
@@ -563,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_authority__html_complete_page),
         cmocka_unit_test(test_authority__allocation_failures),
         cmocka_unit_test(test_authority__cra_field_sets),
+        cmocka_unit_test(test_authority__cra_proposed_values),
         cmocka_unit_test(test_authority__cra_field_file_refused),
     };
 
