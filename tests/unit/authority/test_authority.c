@@ -442,6 +442,12 @@ static void test_authority__allocation_failures(void **state)
         error = vt_authority_report_build(&r, in, &err);
         if (error == 0)
             error = vt_authority_html(&b, r);
+        if (error == 0) {
+            cJSON *p = vt_cra_proposed(r);
+
+            error = p ? 0 : VT_ENOMEM;
+            cJSON_Delete(p);
+        }
         injected = vt_alloc_failure_injected();
         vt_alloc_fail_after(-1);
         cJSON_Delete(r);
