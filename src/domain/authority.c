@@ -729,8 +729,11 @@ int vt_cra_view(cJSON **out, vt_store *s, const cJSON *field_sets, int64_t case_
             cJSON_Delete(st);
             break;
         }
-        cJSON_ArrayForEach(it, obls) if (str(it, "obligation") &&
-                                         strcmp(str(it, "obligation"), name) == 0) ob = it;
+        cJSON_ArrayForEach(it, obls)
+        {
+            if (str(it, "obligation") && strcmp(str(it, "obligation"), name) == 0)
+                ob = it;
+        }
         miss = vt_cra_missing(field_sets, name, values);
         error = vt_json_add_take(arr, NULL, st);
         if (!error)
@@ -794,7 +797,11 @@ static bool stage_value_ok(const cJSON *v)
         return strlen(v->valuestring) <= VT_CASE_DOC_MAX_TEXT;
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > 100)
         return false;
-    cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e) || strlen(e->valuestring) > 4096) return false;
+    cJSON_ArrayForEach(e, v)
+    {
+        if (!cJSON_IsString(e) || strlen(e->valuestring) > 4096)
+            return false;
+    }
     return true;
 }
 
@@ -802,7 +809,11 @@ static bool stage_has_field(const cJSON *def, const char *id)
 {
     const cJSON *f;
 
-    cJSON_ArrayForEach(f, get(def, "fields")) if (strcmp(str(f, "id"), id) == 0) return true;
+    cJSON_ArrayForEach(f, get(def, "fields"))
+    {
+        if (strcmp(str(f, "id"), id) == 0)
+            return true;
+    }
     return false;
 }
 
@@ -894,7 +905,11 @@ int vt_cra_stage_put(vt_store *w, const cJSON *field_sets, int64_t case_id, cons
                     vt_json_add_take(detail, "fields", keys) == 0
                 ? 0
                 : VT_ENOMEM;
-    cJSON_ArrayForEach(m, fields) if (!error) error = vt_json_add_str(keys, NULL, m->string);
+    cJSON_ArrayForEach(m, fields)
+    {
+        if (!error)
+            error = vt_json_add_str(keys, NULL, m->string);
+    }
     if (error < 0) {
         error = nomem(err);
         goto out;

@@ -192,7 +192,10 @@ static cJSON *product_entry(struct rb *b, const cJSON *p, const cJSON *inventory
     put(b, o, "product_model", text_or_null(model));
     if (model && strcmp(model, VT_AUTHORITY_NOT_APPLICABLE) == 0)
         put(b, o, "product_model_justification", text_or_null(just));
-    cJSON_ArrayForEach(v, versions) put(b, vers, NULL, version_entry(v, str(p, "ecosystem")));
+    cJSON_ArrayForEach(v, versions)
+    {
+        put(b, vers, NULL, version_entry(v, str(p, "ecosystem")));
+    }
     put(b, o, "affected_versions", vers);
     put(b, o, "fixed_versions", dup_or_null(get(p, "fixed_versions")));
     return o;
@@ -573,7 +576,10 @@ cJSON *vt_authority_check(const cJSON *report)
         cJSON_Delete(list);
         return NULL;
     }
-    cJSON_ArrayForEach(p, get(req, "products")) check_product(&b, list, p, idx++);
+    cJSON_ArrayForEach(p, get(req, "products"))
+    {
+        check_product(&b, list, p, idx++);
+    }
     if (idx == 0) {
         missing(&b, list, "product_name", "/required/products",
                 "the case names no product (case doc products)");
@@ -743,8 +749,11 @@ cJSON *vt_cra_proposed(const cJSON *report)
             }
             continue;
         }
-        cJSON_ArrayForEach(id, e) if (cJSON_IsString(id))
-            put(&rb, ids, NULL, cJSON_CreateString(id->valuestring));
+        cJSON_ArrayForEach(id, e)
+        {
+            if (cJSON_IsString(id))
+                put(&rb, ids, NULL, cJSON_CreateString(id->valuestring));
+        }
     }
     if (cJSON_GetArraySize(ids) > 0)
         put(&rb, o, "identifiers", ids);
