@@ -14,13 +14,14 @@
 
 /* One product (or product version) of the tree. Pointers borrow the doc. */
 typedef struct vt__csaf_pv {
-    char id[24];           /* "CSAFPID-0001" */
+    char id[32];           /* "CSAFPID-0001" */
     size_t product;        /* index of the product in doc/products */
     const char *vendor;    /* doc vendor, else the publisher */
     const char *name;      /* doc product name */
     const char *version;   /* version string, NULL for a range or no version */
     const cJSON *range;    /* {introduced?, fixed?, last_affected?, scheme?} or NULL */
     const char *ecosystem; /* the product's ecosystem or scheme, or NULL */
+    char *label;           /* owned: the version, the range's vers string, or NULL */
     const char *status;    /* CSAF group: known_affected, fixed, ... */
     const char *flag;      /* CSAF flag label or NULL */
     const char *impact;    /* impact statement or NULL */
@@ -32,7 +33,13 @@ typedef struct vt__csaf_products {
     size_t n, cap;
 } vt__csaf_products;
 
-/** Collect the product versions of `doc` (its "products"); `vendor` is the default vendor. */
+/**
+ * Collect the product versions of `doc` (its "products"); `vendor` is the
+ * default vendor. One entry per (vendor, name, label): the same version
+ * named twice, or by two products of the same name, is one product. A
+ * product without versions is dropped when versions of the same vendor and
+ * name exist (a product_name branch holds a product or versions, not both).
+ */
 int vt__csaf_products_collect(vt__csaf_products *out, const cJSON *doc, const char *vendor);
 void vt__csaf_products_dispose(vt__csaf_products *p);
 

@@ -17,151 +17,6 @@
 #include "vulntrack/buf.h"
 #include "vulntrack/json.h"
 
-void vt__csaf_products_dispose(vt__csaf_products *p)
-{
-    vt_free(p->pv);
-    p->pv = NULL;
-    p->n = p->cap = 0;
-}
-
-static vt__csaf_pv *pv_add(vt__csaf_products *p)
-{
-    vt__csaf_pv *e;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 16;
-        vt__csaf_pv *np = vt_realloc(p->pv, cap * sizeof(*np));
-        if (!np)
-            return NULL;
-        p->pv = np;
-        p->cap = cap;
-    }
-    e = &p->pv[p->n];
-    memset(e, 0, sizeof(*e));
-    snprintf(e->id, sizeof(e->id), "CSAFPID-%04zu", p->n + 1);
-    p->n++;
-    return e;
-}
-
-/* The entry of product `prod` for version string `v`, or NULL. */
-static vt__csaf_pv *pv_find(vt__csaf_products *p, size_t prod, const char *v)
-{
-    size_t i;
-    for (i = 0; i < p->n; i++)
-        if (p->pv[i].product == prod && p->pv[i].version && strcmp(p->pv[i].version, v) == 0)
-            return &p->pv[i];
-    return NULL;
-}
-
-static void apply_vex(vt__csaf_pv *e, const cJSON *st)
-{
-    const char *status = vt__csaf_str(st, "status");
-    const char *csaf = vt_csaf_product_status(status);
-
-    if (!csaf)
-        return;
-    e->status = csaf;
-    e->flag = NULL;
-    if (strcmp(status, "FALSE_POSITIVE") == 0)
-        e->flag = "component_not_present";
-    else if (strcmp(status, "NOT_AFFECTED") == 0)
-        e->flag = vt_csaf_flag_label(vt__csaf_str(st, "justification"));
-    e->impact = vt__csaf_str(st, "impact_statement");
-    e->action = vt__csaf_str(st, "action_statement");
-}
-
-static int collect_product(vt__csaf_products *out, const cJSON *prod, size_t idx,
-                           const char *vendor)
-{
-    const cJSON *v, *versions = cJSON_GetObjectItemCaseSensitive(prod, "versions");
-    const cJSON *fixed = cJSON_GetObjectItemCaseSensitive(prod, "fixed_versions");
-    const cJSON *vex = cJSON_GetObjectItemCaseSensitive(prod, "vex");
-    const char *pvendor = vt__csaf_str(prod, "vendor");
-    const char *name = vt__csaf_str(prod, "name");
-    size_t first = out->n;
-    vt__csaf_pv *e;
-
-    if (!name)
-        return 0;
-    if (!pvendor)
-        pvendor = vendor;
-    cJSON_ArrayForEach(v, versions)
-    {
-        if (cJSON_IsString(v) && pv_find(out, idx, v->valuestring))
-            continue;
-        if (!cJSON_IsString(v) && !cJSON_IsObject(v))
-            continue;
-        e = pv_add(out);
-        if (!e)
-            return VT_ENOMEM;
-        e->product = idx;
-        e->vendor = pvendor;
-        e->name = name;
-        e->version = cJSON_IsString(v) ? v->valuestring : NULL;
-        e->range = cJSON_IsObject(v) ? v : NULL;
-        e->ecosystem = vt__csaf_str(prod, "ecosystem");
-        e->status = "known_affected";
-    }
-    cJSON_ArrayForEach(v, fixed)
-    {
-        if (!cJSON_IsString(v) || pv_find(out, idx, v->valuestring))
-            continue;
-        e = pv_add(out);
-        if (!e)
-            return VT_ENOMEM;
-        e->product = idx;
-        e->vendor = pvendor;
-        e->name = name;
-        e->version = v->valuestring;
-        e->status = "fixed";
-    }
-    cJSON_ArrayForEach(v, vex)
-    {
-        const char *ver = vt__csaf_str(v, "version");
-        if (!ver || !vt_csaf_product_status(vt__csaf_str(v, "status")))
-            continue;
-        e = pv_find(out, idx, ver);
-        if (!e) {
-            e = pv_add(out);
-            if (!e)
-                return VT_ENOMEM;
-            e->product = idx;
-            e->vendor = pvendor;
-            e->name = name;
-            e->version = ver;
-        }
-        apply_vex(e, v);
-    }
-    if (out->n == first) {
-        /* A product named without versions: the product itself is affected. */
-        e = pv_add(out);
-        if (!e)
-            return VT_ENOMEM;
-        e->product = idx;
-        e->vendor = pvendor;
-        e->name = name;
-        e->status = "known_affected";
-    }
-    return 0;
-}
-
-int vt__csaf_products_collect(vt__csaf_products *out, const cJSON *doc, const char *vendor)
-{
-    const cJSON *prod, *prods = doc ? cJSON_GetObjectItemCaseSensitive(doc, "products") : NULL;
-    size_t idx = 0;
-    int error = 0;
-
-    memset(out, 0, sizeof(*out));
-    cJSON_ArrayForEach(prod, prods)
-    {
-        error = collect_product(out, prod, idx++, vendor);
-        if (error)
-            break;
-    }
-    if (error)
-        vt__csaf_products_dispose(out);
-    return error;
-}
-
 /* A range as a vers string (CSAF product_version_range): "vers:<type>/>=a|<b",
    the type being the range's scheme, else the product's ecosystem (lower
    case, without a ":release" suffix), else "generic". */
@@ -195,6 +50,211 @@ static int range_vers(vt_buf *b, const cJSON *range, const char *ecosystem)
     }
     if (!error && !any)
         error = vt_buf_puts(b, "*");
+    return error;
+}
+
+void vt__csaf_products_dispose(vt__csaf_products *p)
+{
+    size_t i;
+    for (i = 0; i < p->n; i++)
+        vt_free(p->pv[i].label);
+    vt_free(p->pv);
+    p->pv = NULL;
+    p->n = p->cap = 0;
+}
+
+static bool same(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The entry for (vendor, name, label), or NULL. */
+static vt__csaf_pv *pv_find(vt__csaf_products *p, const char *vendor, const char *name,
+                            const char *label)
+{
+    size_t i;
+    for (i = 0; i < p->n; i++)
+        if (same(p->pv[i].vendor, vendor) && same(p->pv[i].name, name) &&
+            same(p->pv[i].label, label))
+            return &p->pv[i];
+    return NULL;
+}
+
+/* The entry for (vendor, name, label), added with `status` when new;
+ *added says which. NULL when out of memory. */
+static vt__csaf_pv *pv_get(vt__csaf_products *p, size_t prod, const char *vendor, const char *name,
+                           const char *label, const char *status, bool *added)
+{
+    vt__csaf_pv *e = pv_find(p, vendor, name, label);
+
+    *added = false;
+    if (e)
+        return e;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        vt__csaf_pv *np = vt_realloc(p->pv, cap * sizeof(*np));
+        if (!np)
+            return NULL;
+        p->pv = np;
+        p->cap = cap;
+    }
+    e = &p->pv[p->n];
+    memset(e, 0, sizeof(*e));
+    if (label) {
+        e->label = vt_strdup(label);
+        if (!e->label)
+            return NULL;
+    }
+    e->product = prod;
+    e->vendor = vendor;
+    e->name = name;
+    e->status = status;
+    p->n++;
+    *added = true;
+    return e;
+}
+
+static void apply_vex(vt__csaf_pv *e, const cJSON *st)
+{
+    const char *status = vt__csaf_str(st, "status");
+    const char *csaf = vt_csaf_product_status(status);
+
+    if (!csaf)
+        return;
+    e->status = csaf;
+    e->flag = NULL;
+    if (strcmp(status, "FALSE_POSITIVE") == 0)
+        e->flag = "component_not_present";
+    else if (strcmp(status, "NOT_AFFECTED") == 0)
+        e->flag = vt_csaf_flag_label(vt__csaf_str(st, "justification"));
+    e->impact = vt__csaf_str(st, "impact_statement");
+    e->action = vt__csaf_str(st, "action_statement");
+}
+
+static int collect_versions(vt__csaf_products *out, const cJSON *versions, size_t idx,
+                            const char *vendor, const char *name, const char *eco, bool *any)
+{
+    vt_buf label = VT_BUF_INIT;
+    const cJSON *v;
+    vt__csaf_pv *e;
+    bool added;
+    int error = 0;
+
+    cJSON_ArrayForEach(v, versions)
+    {
+        if (cJSON_IsString(v)) {
+            e = pv_get(out, idx, vendor, name, v->valuestring, "known_affected", &added);
+            if (e && added)
+                e->version = v->valuestring;
+        } else if (cJSON_IsObject(v)) {
+            vt_buf_clear(&label);
+            error = range_vers(&label, v, eco);
+            if (error)
+                break;
+            e = pv_get(out, idx, vendor, name, label.ptr, "known_affected", &added);
+            if (e && added) {
+                e->range = v;
+                e->ecosystem = eco;
+            }
+        } else {
+            continue;
+        }
+        if (!e) {
+            error = VT_ENOMEM;
+            break;
+        }
+        *any = true;
+    }
+    vt_buf_dispose(&label);
+    return error;
+}
+
+static int collect_product(vt__csaf_products *out, const cJSON *prod, size_t idx,
+                           const char *vendor)
+{
+    const cJSON *v, *fixed = cJSON_GetObjectItemCaseSensitive(prod, "fixed_versions");
+    const cJSON *vex = cJSON_GetObjectItemCaseSensitive(prod, "vex");
+    const char *pvendor = vt__csaf_str(prod, "vendor");
+    const char *name = vt__csaf_str(prod, "name");
+    bool any = false, added;
+    vt__csaf_pv *e;
+    int error;
+
+    if (!name)
+        return 0;
+    if (!pvendor)
+        pvendor = vendor;
+    error = collect_versions(out, cJSON_GetObjectItemCaseSensitive(prod, "versions"), idx, pvendor,
+                             name, vt__csaf_str(prod, "ecosystem"), &any);
+    if (error)
+        return error;
+    cJSON_ArrayForEach(v, fixed)
+    {
+        if (!cJSON_IsString(v))
+            continue;
+        e = pv_get(out, idx, pvendor, name, v->valuestring, "fixed", &added);
+        if (!e)
+            return VT_ENOMEM;
+        if (added)
+            e->version = v->valuestring;
+        any = true;
+    }
+    cJSON_ArrayForEach(v, vex)
+    {
+        const char *ver = vt__csaf_str(v, "version");
+        if (!ver || !vt_csaf_product_status(vt__csaf_str(v, "status")))
+            continue;
+        e = pv_get(out, idx, pvendor, name, ver, "known_affected", &added);
+        if (!e)
+            return VT_ENOMEM;
+        if (added)
+            e->version = ver;
+        apply_vex(e, v);
+        any = true;
+    }
+    /* A product named without versions: the product itself is affected. */
+    if (!any && !pv_get(out, idx, pvendor, name, NULL, "known_affected", &added))
+        return VT_ENOMEM;
+    return 0;
+}
+
+/* Drop versionless entries that have versioned siblings, then number the ids. */
+static void finish(vt__csaf_products *p)
+{
+    size_t i, j, o = 0;
+
+    for (i = 0; i < p->n; i++) {
+        bool drop = false;
+        for (j = 0; !p->pv[i].label && j < p->n; j++)
+            if (p->pv[j].label && same(p->pv[j].vendor, p->pv[i].vendor) &&
+                same(p->pv[j].name, p->pv[i].name))
+                drop = true;
+        if (drop)
+            continue;
+        p->pv[o++] = p->pv[i];
+    }
+    p->n = o;
+    for (i = 0; i < p->n; i++)
+        snprintf(p->pv[i].id, sizeof(p->pv[i].id), "CSAFPID-%04zu", i + 1);
+}
+
+int vt__csaf_products_collect(vt__csaf_products *out, const cJSON *doc, const char *vendor)
+{
+    const cJSON *prod, *prods = doc ? cJSON_GetObjectItemCaseSensitive(doc, "products") : NULL;
+    size_t idx = 0;
+    int error = 0;
+
+    memset(out, 0, sizeof(*out));
+    cJSON_ArrayForEach(prod, prods)
+    {
+        error = collect_product(out, prod, idx++, vendor);
+        if (error)
+            break;
+    }
+    if (error)
+        vt__csaf_products_dispose(out);
+    else
+        finish(out);
     return error;
 }
 
@@ -254,7 +314,6 @@ static int add_product(cJSON *branch, const vt__csaf_pv *e, const char *label)
 int vt__csaf_product_tree(cJSON **out, const vt__csaf_products *p)
 {
     cJSON *root = cJSON_CreateObject(), *tree = cJSON_CreateObject();
-    vt_buf label = VT_BUF_INIT;
     int error = root && tree ? 0 : VT_ENOMEM;
     size_t i;
 
@@ -269,21 +328,14 @@ int vt__csaf_product_tree(cJSON **out, const vt__csaf_products *p)
             error = VT_ENOMEM;
             break;
         }
-        vt_buf_clear(&label);
-        if (e->version) {
-            leaf = branch_child(prod, "product_version", e->version);
-            error = leaf ? add_product(leaf, e, e->version) : VT_ENOMEM;
-        } else if (e->range) {
-            error = range_vers(&label, e->range, e->ecosystem);
-            if (!error)
-                leaf = branch_child(prod, "product_version_range", label.ptr);
-            if (!error)
-                error = leaf ? add_product(leaf, e, label.ptr) : VT_ENOMEM;
+        if (e->label) {
+            leaf = branch_child(prod, e->range ? "product_version_range" : "product_version",
+                                e->label);
+            error = leaf ? add_product(leaf, e, e->label) : VT_ENOMEM;
         } else {
             error = add_product(prod, e, NULL);
         }
     }
-    vt_buf_dispose(&label);
     if (!error) {
         cJSON *b = cJSON_DetachItemFromObjectCaseSensitive(tree, "branches");
         error = vt_json_add_take(root, "branches", b ? b : cJSON_CreateArray());
