@@ -275,7 +275,7 @@ bool vt_contact_matches_case(const vt_contact *c, const cJSON *products)
     cJSON_ArrayForEach(p, products)
     {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "product_id");
-        if (!cJSON_IsNumber(id) || (int64_t)id->valuedouble != c->product_id)
+        if (!cJSON_IsNumber(id) || id->valuedouble != (double)c->product_id)
             continue;
         if (!c->versions)
             return true;
