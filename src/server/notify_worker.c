@@ -35,6 +35,10 @@
 #define BATCH 8
 /* Bytes of a receiver's reply kept for the error text. */
 #define REPLY_KEEP 200
+/* Milliseconds: one attempt when the configuration gives no limit. */
+#define DEFAULT_TIMEOUT_MS 10000
+/* Milliseconds: the shortest poll period. */
+#define MIN_POLL_MS 10
 
 typedef struct worker {
     vt_server *srv;
@@ -267,9 +271,12 @@ static int transfer_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, cu
 
 static void common_options(CURL *h, worker *wk, const vt_server_config *cfg, char *errbuf)
 {
+    /* 0 would mean no limit to libcurl: a receiver must never hold the thread. */
+    long timeout = cfg->notify_timeout_ms > 0 ? (long)cfg->notify_timeout_ms : DEFAULT_TIMEOUT_MS;
+
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)cfg->notify_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->notify_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
@@ -512,6 +519,8 @@ static void *worker_main(void *arg)
 {
     worker *wk = arg;
     const vt_server_config *cfg = vt_server_get_config(wk->srv);
+    /* A zero period would spin; a few milliseconds is the floor. */
+    int64_t poll_ms = cfg->notify_poll_ms >= MIN_POLL_MS ? cfg->notify_poll_ms : MIN_POLL_MS;
 
     for (;;) {
         struct timespec until;
@@ -529,8 +538,8 @@ static void *worker_main(void *arg)
             continue;
         pthread_mutex_lock(&wk->mu);
         clock_gettime(CLOCK_REALTIME, &until);
-        ns = (int64_t)until.tv_nsec + (cfg->notify_poll_ms % 1000) * 1000000;
-        until.tv_sec += (time_t)(cfg->notify_poll_ms / 1000 + ns / 1000000000);
+        ns = (int64_t)until.tv_nsec + (poll_ms % 1000) * 1000000;
+        until.tv_sec += (time_t)(poll_ms / 1000 + ns / 1000000000);
         until.tv_nsec = (long)(ns % 1000000000);
         while (!wk->stop && !wk->woken)
             if (pthread_cond_timedwait(&wk->cv, &wk->mu, &until) != 0)
