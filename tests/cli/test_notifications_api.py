@@ -100,10 +100,17 @@ def free_port():
 
 
 class Mailbox:
-    def __init__(self):
+    """An SMTP handler that refuses the first `fail_first` messages (451)."""
+
+    def __init__(self, fail_first=0):
         self.messages = []
+        self.refused = 0
+        self.fail_first = fail_first
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refused < self.fail_first:
+            self.refused += 1
+            return "451 try again later"
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
                               email.message_from_bytes(envelope.content,
                                                        policy=email.policy.default)))
@@ -327,7 +334,7 @@ def test_retries_fall_due_under_a_pinned_clock():
 
 
 def test_email_user_notice_is_multipart_and_bilingual():
-    box = Mailbox()
+    box = Mailbox(fail_first=1)
     ctl = Controller(box, hostname="127.0.0.1", port=free_port())
     ctl.start()
     try:
@@ -355,7 +362,8 @@ def test_email_user_notice_is_multipart_and_bilingual():
             mid = b["messages"][0]["message_id"]
             wait_for(lambda: box.messages, what="mail")
             time.sleep(0.3)
-            assert len(box.messages) == 1, box.messages
+            # Refused once (451), accepted at the second attempt, kept once.
+            assert box.refused == 1 and len(box.messages) == 1, box.messages
             frm, rcpts, msg = box.messages[0]
             assert frm == "psirt@acme.example" and rcpts == ["ops@customer.example"]
             assert msg["Message-ID"] == "<%s@vulntrack>" % mid, msg["Message-ID"]
@@ -366,7 +374,8 @@ def test_email_user_notice_is_multipart_and_bilingual():
             assert any(p.get_content_type() == "multipart/alternative" for p in msg.walk())
             assert "2.0.1" in parts["text/plain"] and "修复措施" in parts["text/plain"]
             assert "<table>" in parts["text/html"] and "路由器" in parts["text/html"]
-            wait_for(lambda: outbox(srv, mgr, "?state=delivered"), what="delivered state")
+            done = wait_for(lambda: outbox(srv, mgr, "?state=delivered"), what="delivered state")
+            assert done[0]["attempts"] == 1 and done[0]["message_id"] == mid, done
             status, _, case = srv.request("GET", "/api/v1/cases/" + ref, token=mgr)
             assert mid in case["events"]["E_USERS_NOTIFIED"]["evidence"], case["events"]
     finally:
