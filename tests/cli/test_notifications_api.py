@@ -14,8 +14,10 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
 import socket
 import sqlite3
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -255,11 +257,12 @@ def test_flaky_receiver_gets_one_message_id_and_the_obligation_is_met():
 
 
 def test_down_receiver_then_up_and_never_up_is_dead_then_retried():
-    late_port = free_port()
-    never_port = free_port()
     rec = None
     try:
         with server(extra=["--notify-max-attempts", "6"]) as srv:
+            # Ports picked after the server has its own, so it cannot take one.
+            late_port = free_port()
+            never_port = free_port()
             add_org(srv, "acme")
             mgr = srv.token("psirt_manager", org="acme")
             reader = srv.token("analyst", org="acme")
@@ -383,10 +386,10 @@ def test_email_user_notice_is_multipart_and_bilingual():
 
 
 def test_killed_after_201_delivers_after_restart():
-    work = __import__("tempfile").mkdtemp(prefix="vt-notify-")
-    port = free_port()
+    work = tempfile.mkdtemp(prefix="vt-notify-")
     srv = server(work=work)
     srv.start()
+    port = free_port()
     try:
         add_org(srv, "acme")
         mgr = srv.token("psirt_manager", org="acme")
@@ -410,7 +413,7 @@ def test_killed_after_201_delivers_after_restart():
             rec.close()
     finally:
         srv.stop()
-        __import__("shutil").rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def test_contacts_crud_roles_scoping_and_p7():
