@@ -17,8 +17,12 @@ import tempfile
 import urllib.request
 
 import jsonschema
-import referencing
-import referencing.jsonschema
+
+try:  # jsonschema >= 4.18 resolves through `referencing`; older ones through RefResolver
+    import referencing
+    import referencing.jsonschema
+except ImportError:
+    referencing = None
 
 from clitest import DATA, SOURCE, run_tests
 from servertest import Server
@@ -78,18 +82,30 @@ def attest(srv, ref, token):
     assert status == 201, (status, b)
 
 
-def _registry(main, extra):
-    """A registry holding `main` and the schemas `extra` (path -> also-known-as
-    URL), so that nothing is fetched: the CSAF schema refers to FIRST's CVSS
-    schemas by URLs that differ from their own ids (a ?date suffix)."""
-    resources = [(main["$id"], referencing.Resource.from_contents(main))]
+def _validator(main, extra, **kw):
+    """A 2020-12 validator of `main` that resolves the schemas `extra`
+    (path -> the URL `main` refers to it by) locally, so that nothing is
+    fetched: the CSAF schema refers to FIRST's CVSS schemas by URLs that
+    differ from their own ids (a ?date suffix)."""
+    loaded = []
     for path, url in extra:
         with open(path, encoding="utf-8") as f:
-            s = json.load(f)
+            loaded.append((url, json.load(f)))
+    if referencing is None:
+        store = {main["$id"]: main}
+        for url, s in loaded:
+            for key in (url, s.get("$id"), s.get("id")):
+                if key:
+                    store[key] = s
+        resolver = jsonschema.RefResolver.from_schema(main, store=store)
+        return jsonschema.Draft202012Validator(main, resolver=resolver, **kw)
+    resources = [(main["$id"], referencing.Resource.from_contents(main))]
+    for url, s in loaded:
         r = referencing.Resource.from_contents(
             s, default_specification=referencing.jsonschema.DRAFT7)
         resources += [(url, r), (s.get("$id", url), r)]
-    return referencing.Registry().with_resources(resources)
+    registry = referencing.Registry().with_resources(resources)
+    return jsonschema.Draft202012Validator(main, registry=registry, **kw)
 
 
 def csaf_validator():
@@ -99,9 +115,8 @@ def csaf_validator():
     first = os.path.join(CSAF_DIR, "referenced_schema", "first")
     extra = [(os.path.join(first, n), "https://www.first.org/cvss/" + n)
              for n in ("cvss-v2.0.json", "cvss-v3.0.json", "cvss-v3.1.json")]
-    return jsonschema.Draft202012Validator(
-        main, registry=_registry(main, extra),
-        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return _validator(main, extra,
+                      format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def provider_validator():
@@ -110,7 +125,7 @@ def provider_validator():
         main = json.load(f)
     extra = [(os.path.join(schemas, "csaf_json_schema.json"),
               "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json")]
-    return jsonschema.Draft202012Validator(main, registry=_registry(main, extra))
+    return _validator(main, extra)
 
 
 def osv_validator():
@@ -166,6 +181,16 @@ def test_validator_catches_a_broken_document():
         assert npm_validate([good])[0] == 0
         code, out = npm_validate([bad])
         assert code == 1 and "/document/tracking/version" in out, out
+        # The schema check resolves the CVSS schemas locally and catches a
+        # broken CVSS object and a missing publisher.
+        v = csaf_validator()
+        assert schema_errors(v, json.load(open(src, encoding="utf-8"))) == []
+        doc["vulnerabilities"][0]["scores"] = [{"products": ["CSAFPID-0001"], "cvss_v3": {
+            "version": "3.1", "vectorString": "CVSS:3.1/AV:N", "baseScore": "high",
+            "baseSeverity": "HIGH"}}]
+        del doc["document"]["publisher"]
+        errors = schema_errors(v, doc)
+        assert len(errors) >= 2, errors
     finally:
         shutil.rmtree(tmp)
 
