@@ -218,13 +218,16 @@ static int doc_take(void *ctx, const vt_advisory_row *r)
     return d->text ? 0 : VT_ENOMEM;
 }
 
-/* GET /api/v1/advisories/{tracking_id}?format=&revision= */
+/* GET /api/v1/advisories/{tracking_id}?format=&revision= ("<id>-VEX": the
+   VEX document, whatever the format says) */
 static int advisory_get(vt_request *req)
 {
     vt_error err = VT_ERROR_INIT;
     vt_advisory_filter f = {0};
     vt_advisory_format fmt;
     struct doc_find d = {0, NULL};
+    char base[VT_ADVISORY_ID_MAX];
+    size_t n;
     int error;
 
     if (!req_format(req, &fmt) || !vt_req_query_i64(req, "revision", 1, INT64_MAX, 422, &d.want))
@@ -232,6 +235,14 @@ static int advisory_get(vt_request *req)
     f.tracking_id = req->param[0];
     f.category = vt_advisory_format_category(fmt);
     f.latest_only = d.want == 0;
+    n = strlen(f.tracking_id);
+    if (n > 4 && n < sizeof(base) && strcmp(f.tracking_id + n - 4, "-VEX") == 0) {
+        /* The VEX document's own tracking id names the advisory's VEX form. */
+        memcpy(base, f.tracking_id, n - 4);
+        base[n - 4] = '\0';
+        f.tracking_id = base;
+        f.category = vt_advisory_format_category(VT_ADVISORY_CSAF_VEX);
+    }
     error = vt_store_advisory_each(req->store, &f, doc_take, &d, &err);
     if (error == VT_ENOMEM) {
         vt_free(d.text);

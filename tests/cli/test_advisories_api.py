@@ -264,6 +264,9 @@ def test_publish_validate_and_provider_directory():
             assert d["category"] == "csaf_security_advisory" and d["csaf_version"] == "2.0"
             assert vex["document"]["category"] == "csaf_vex"
             assert vex["document"]["tracking"]["id"] == pub["tracking_id"] + "-VEX"
+            status, _, by_id = srv.request("GET", "/api/v1/advisories/%s-VEX"
+                                           % pub["tracking_id"])
+            assert status == 200 and by_id == vex, (status, by_id)
             assert d["publisher"] == {"category": "vendor", "name": "Acme",
                                       "namespace": "https://vulntrack.invalid/"}, d
             assert d["tracking"]["id"] == pub["tracking_id"] and d["tracking"]["version"] == "1"
