@@ -17,7 +17,7 @@ typedef struct vt__csaf_pv {
     char id[32];           /* "CSAFPID-0001" */
     size_t product;        /* index of the product in doc/products */
     const char *vendor;    /* doc vendor, else the publisher */
-    const char *name;      /* doc product name */
+    char *name;            /* owned: the product name, and its model when it has one */
     const char *version;   /* version string, NULL for a range or no version */
     const cJSON *range;    /* {introduced?, fixed?, last_affected?, scheme?} or NULL */
     const char *ecosystem; /* the product's ecosystem or scheme, or NULL */
@@ -35,8 +35,9 @@ typedef struct vt__csaf_products {
 
 /**
  * Collect the product versions of `doc` (its "products"); `vendor` is the
- * default vendor. One entry per (vendor, name, label): the same version
- * named twice, or by two products of the same name, is one product. A
+ * default vendor. One entry per (vendor, name, label), the name being
+ * the product's name and model ("Router RT-100"): the same version named
+ * twice, or by two products of the same name and model, is one product. A
  * product without versions is dropped when versions of the same vendor and
  * name exist (a product_name branch holds a product or versions, not both).
  */

@@ -56,8 +56,10 @@ static int range_vers(vt_buf *b, const cJSON *range, const char *ecosystem)
 void vt__csaf_products_dispose(vt__csaf_products *p)
 {
     size_t i;
-    for (i = 0; i < p->n; i++)
+    for (i = 0; i < p->n; i++) {
         vt_free(p->pv[i].label);
+        vt_free(p->pv[i].name);
+    }
     vt_free(p->pv);
     p->pv = NULL;
     p->n = p->cap = 0;
@@ -100,14 +102,18 @@ static vt__csaf_pv *pv_get(vt__csaf_products *p, size_t prod, const char *vendor
     }
     e = &p->pv[p->n];
     memset(e, 0, sizeof(*e));
+    e->name = vt_strdup(name);
+    if (!e->name)
+        return NULL;
     if (label) {
         e->label = vt_strdup(label);
-        if (!e->label)
+        if (!e->label) {
+            vt_free(e->name);
             return NULL;
+        }
     }
     e->product = prod;
     e->vendor = vendor;
-    e->name = name;
     e->status = status;
     p->n++;
     *added = true;
@@ -169,21 +175,16 @@ static int collect_versions(vt__csaf_products *out, const cJSON *versions, size_
     return error;
 }
 
-static int collect_product(vt__csaf_products *out, const cJSON *prod, size_t idx,
-                           const char *vendor)
+/* The entries of product `prod` (index idx) named `name`. */
+static int collect_named(vt__csaf_products *out, const cJSON *prod, size_t idx, const char *pvendor,
+                         const char *name)
 {
     const cJSON *v, *fixed = cJSON_GetObjectItemCaseSensitive(prod, "fixed_versions");
     const cJSON *vex = cJSON_GetObjectItemCaseSensitive(prod, "vex");
-    const char *pvendor = vt__csaf_str(prod, "vendor");
-    const char *name = vt__csaf_str(prod, "name");
     bool any = false, added;
     vt__csaf_pv *e;
     int error;
 
-    if (!name)
-        return 0;
-    if (!pvendor)
-        pvendor = vendor;
     error = collect_versions(out, cJSON_GetObjectItemCaseSensitive(prod, "versions"), idx, pvendor,
                              name, vt__csaf_str(prod, "ecosystem"), &any);
     if (error)
@@ -216,6 +217,24 @@ static int collect_product(vt__csaf_products *out, const cJSON *prod, size_t idx
     if (!any && !pv_get(out, idx, pvendor, name, NULL, "known_affected", &added))
         return VT_ENOMEM;
     return 0;
+}
+
+static int collect_product(vt__csaf_products *out, const cJSON *prod, size_t idx,
+                           const char *vendor)
+{
+    const char *pvendor = vt__csaf_str(prod, "vendor");
+    const char *pname = vt__csaf_str(prod, "name"), *model = vt__csaf_str(prod, "model");
+    vt_buf name = VT_BUF_INIT;
+    int error;
+
+    if (!pname)
+        return 0;
+    /* The inventory tells products apart by name and model. */
+    error = vt_buf_printf(&name, "%s%s%s", pname, model ? " " : "", model ? model : "");
+    if (!error)
+        error = collect_named(out, prod, idx, pvendor ? pvendor : vendor, name.ptr);
+    vt_buf_dispose(&name);
+    return error;
 }
 
 /* Drop versionless entries that have versioned siblings, then number the ids. */

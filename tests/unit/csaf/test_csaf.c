@@ -42,7 +42,7 @@ static const char case_doc[] =
     "    \"vex\": [{\"version\": \"1.1\", \"status\": \"NOT_AFFECTED\","
     "               \"justification\": \"inline_mitigation\"},"
     "              {\"version\": \"0.9\", \"status\": \"UNDER_INVESTIGATION\"}]},"
-    "   {\"name\": \"Agent\"}],"
+    "   {\"name\": \"Agent\", \"model\": \"A1\"}],"
     " \"remediations\": [{\"kind\": \"patch\", \"version\": \"1.2\"}]}";
 
 static cJSON *parse(const char *s)
@@ -184,7 +184,7 @@ static void test_csaf__product_tree_and_status(void **state)
     assert_string_equal(product_name(tree, "CSAFPID-0003"), "Acme Router 1.2");
     assert_string_equal(product_name(tree, "CSAFPID-0004"), "Acme Router 0.9");
     /* No vendor: the publisher is the vendor. */
-    assert_string_equal(product_name(tree, "CSAFPID-0005"), "Acme Agent");
+    assert_string_equal(product_name(tree, "CSAFPID-0005"), "Acme Agent A1");
     assert_null(product_name(tree, "CSAFPID-0006"));
     /* Both products under one vendor branch. */
     assert_int_equal(cJSON_GetArraySize(tree), 1);
