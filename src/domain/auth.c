@@ -31,6 +31,7 @@
 #include "vulntrack/auth.h"
 #include "vulntrack/buf.h"
 #include "vulntrack/clock.h"
+#include "vulntrack/policy.h"
 #include "vulntrack/json.h"
 #include "vulntrack/store_auth.h"
 #include "vulntrack/tz.h"
@@ -262,7 +263,9 @@ out:
  * platform_filing_id a non-empty string (the MIIT filing number of a
  * collection platform), contact the provider's contact point for the
  * authority report (an object of name, email, phone, address, url
- * strings); nothing else. When `out` is not NULL, append the
+ * strings), roles (extra roles of spec §2), policy (overrides of POLICY
+ * deadline values, docs/deadlines.md), publisher_namespace (the CSAF
+ * publisher namespace, an https URL); nothing else. When `out` is not NULL, append the
  * canonical form (keys in that order) to `out`.
  */
 /* flags.contact: {name?, email?, phone?, address?, url?}, at least one, each 1-256 chars. */
@@ -285,10 +288,70 @@ static bool contact_ok(const cJSON *c)
     return true;
 }
 
+/* flags.roles: extra roles of spec §2 (a tenant may hold several), by name. */
+static bool roles_ok(const cJSON *a)
+{
+    const cJSON *r;
+
+    if (!cJSON_IsArray(a))
+        return false;
+    cJSON_ArrayForEach(r, a) {
+        if (!cJSON_IsString(r) || vt_policy_role_parse(r->valuestring) == 0)
+            return false;
+    }
+    return true;
+}
+
+/*
+ * flags.policy: per-profile, per-obligation overrides of POLICY values
+ * ({PROFILE: {OBLIGATION: {...}}}); the deadline code decides which values
+ * it takes (docs/deadlines.md), so only the shape is checked here.
+ */
+static bool policy_ok(const cJSON *p)
+{
+    const cJSON *prof, *obl;
+
+    if (!cJSON_IsObject(p))
+        return false;
+    cJSON_ArrayForEach(prof, p) {
+        if (!cJSON_IsObject(prof))
+            return false;
+        cJSON_ArrayForEach(obl, prof) {
+            if (!cJSON_IsObject(obl))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* flags.publisher_namespace: the CSAF publisher namespace, an https URL. */
+static bool namespace_ok(const cJSON *n)
+{
+    return cJSON_IsString(n) && strncmp(n->valuestring, "https://", 8) == 0 &&
+           n->valuestring[8] != '\0' && text_ok(n->valuestring, 256);
+}
+
+/* What a flag must be, for the message when it is not. */
+static const char *flag_shape(const char *name)
+{
+    if (strcmp(name, "platform_filing_id") == 0)
+        return "a non-empty string";
+    if (strcmp(name, "contact") == 0)
+        return "an object of name, email, phone, address, url strings";
+    if (strcmp(name, "roles") == 0)
+        return "an array of roles (PROVIDER, OPERATOR, COLLECTOR, FINDER, EU_MANUFACTURER, "
+               "US_FCEB)";
+    if (strcmp(name, "policy") == 0)
+        return "an object {PROFILE: {OBLIGATION: {hours|days|months, start_event}}}";
+    if (strcmp(name, "publisher_namespace") == 0)
+        return "an https URL";
+    return "true or false";
+}
+
 static int flags_check(const char *text, vt_buf *out, vt_error *err)
 {
     static const char *const keys[] = {"eu_manufacturer", "us_fceb", "platform_filing_id",
-                                       "contact"};
+                                       "contact", "roles", "policy", "publisher_namespace"};
     cJSON *doc = NULL, *item, *canon = NULL;
     int error = json_parse_whole(text, &doc);
     size_t k;
@@ -310,19 +373,22 @@ static int flags_check(const char *text, vt_buf *out, vt_error *err)
             ok = cJSON_IsString(item) && text_ok(item->valuestring, 128);
         else if (strcmp(item->string, "contact") == 0)
             ok = contact_ok(item);
+        else if (strcmp(item->string, "roles") == 0)
+            ok = roles_ok(item);
+        else if (strcmp(item->string, "policy") == 0)
+            ok = policy_ok(item);
+        else if (strcmp(item->string, "publisher_namespace") == 0)
+            ok = namespace_ok(item);
         else {
             error = vt_error_set_field(err, VT_EINVALID, where,
                                        "unknown flag (known: eu_manufacturer, us_fceb, "
-                                       "platform_filing_id, contact)");
+                                       "platform_filing_id, contact, roles, policy, "
+                                       "publisher_namespace)");
             goto out;
         }
         if (!ok) {
-            error = vt_error_set_field(err, VT_EINVALID, where,
-                                       "%s must be %s", item->string,
-                                       item->string[0] == 'p'   ? "a non-empty string"
-                                       : item->string[0] == 'c' ? "an object of name, email, "
-                                                                  "phone, address, url strings"
-                                                                : "true or false");
+            error = vt_error_set_field(err, VT_EINVALID, where, "%s must be %s", item->string,
+                                       flag_shape(item->string));
             goto out;
         }
     }

@@ -543,6 +543,10 @@ static const org_case org_cases[] = {
      "{\"eu_manufacturer\":true}", NULL},
     {"p9", "P", "platform", "US", "UTC", "[]", "{\"platform_filing_id\":\"X-1\",\"us_fceb\":false}",
      NULL},
+    {"both", "B", "vendor", "CN", "Asia/Shanghai", NULL,
+     "{\"roles\":[\"OPERATOR\"],\"policy\":{\"CN_RMSV_2021\":{\"CN-VERIFY\":{\"hours\":12}}},"
+     "\"publisher_namespace\":\"https://psirt.example.com\"}",
+     NULL},
     {"", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, NULL, "/slug"},
     {"Acme", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, NULL, "/slug"},
     {"-a", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, NULL, "/slug"},
@@ -573,6 +577,12 @@ static const org_case org_cases[] = {
     {"a", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, "{\"root\":true}", "/flags/root"},
     {"a", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, "{\"platform_filing_id\":\"\"}",
      "/flags/platform_filing_id"},
+    {"a", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, "{\"roles\":[\"KING\"]}", "/flags/roles"},
+    {"a", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, "{\"roles\":\"OPERATOR\"}", "/flags/roles"},
+    {"a", "Acme", "vendor", "CN", "Asia/Shanghai", NULL, "{\"policy\":{\"CN_RMSV_2021\":3}}",
+     "/flags/policy"},
+    {"a", "Acme", "vendor", "CN", "Asia/Shanghai", NULL,
+     "{\"publisher_namespace\":\"http://example.com\"}", "/flags/publisher_namespace"},
 };
 
 static void test_auth__org_validation_names_the_field(void **state)
