@@ -35,6 +35,12 @@ VT_EXTERN int vt_store_open(vt_store **out, const char *path, vt_error *err);
  */
 VT_EXTERN int vt_store_set_durable(vt_store *s, vt_error *err);
 
+/**
+ * Limit this connection's page cache to about `kib` KiB (connections that
+ * only look records up by key need little). Returns 0 or VT_EIO.
+ */
+VT_EXTERN int vt_store_set_cache_kib(vt_store *s, int kib, vt_error *err);
+
 /** Close the store; accepts NULL. */
 VT_EXTERN void vt_store_close(vt_store *s);
 

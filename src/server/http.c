@@ -271,6 +271,7 @@ static bool parse_body(vt_request *req)
 /* Route, authenticate, authorise and run the handler: the reply is in req. */
 static void dispatch(vt_request *req)
 {
+    vt_pool *pool;
     vt_error err = VT_ERROR_INIT;
     bool path_known;
     int error;
@@ -289,7 +290,11 @@ static void dispatch(vt_request *req)
         }
         return;
     }
-    error = vt_pool_take(req->srv->pool, &req->store, &err);
+    /* Reads get their own connections: a burst of writes, each holding a
+     * connection while it waits for the writer's commit, must not leave a
+     * GET waiting for a connection. */
+    pool = req->route->method[0] == 'G' ? req->srv->read_pool : req->srv->pool;
+    error = vt_pool_take(pool, &req->store, &err);
     if (error < 0) {
         vt_reply_error(req, 503, "unavailable", NULL, "the database is not available: %s", err.msg);
         return;
@@ -307,7 +312,7 @@ static void dispatch(vt_request *req)
             }
         }
     }
-    vt_pool_give(req->srv->pool, req->store);
+    vt_pool_give(pool, req->store);
     req->store = NULL;
 }
 

@@ -9,6 +9,14 @@
 #include "server_internal.h"
 #include "vulntrack/alloc.h"
 
+/*
+ * Page cache of each pooled connection. Requests look records up by key, so
+ * a small cache costs them little, and SQLite's default (2 MB a connection,
+ * kept while the connection sits idle in the pool) made up most of an idle
+ * server's memory after a load.
+ */
+#define POOL_CACHE_KIB 256
+
 struct vt_pool {
     pthread_mutex_t lock;
     pthread_cond_t freed;
@@ -52,8 +60,13 @@ int vt_pool_take(vt_pool *p, vt_store **out, vt_error *err)
     p->opened++;
     pthread_mutex_unlock(&p->lock);
     /* Opened outside the lock: opening reads the schema, which takes a while. */
+    *out = NULL;
     error = vt_store_open(out, p->path, err);
+    if (error == 0)
+        error = vt_store_set_cache_kib(*out, POOL_CACHE_KIB, err);
     if (error < 0) {
+        vt_store_close(*out);
+        *out = NULL;
         pthread_mutex_lock(&p->lock);
         p->opened--;
         pthread_cond_signal(&p->freed);

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -165,6 +166,10 @@ int vt_server_start(vt_server **out, const vt_server_config *cfg, vt_error *err)
 
     if (!srv)
         return vt_error_set(err, VT_ENOMEM, 0, "out of memory");
+    /* Two malloc arenas are plenty for a service whose threads mostly wait
+     * on the database; glibc's default (8 per core) multiplies the memory
+     * that thread-per-connection serving leaves behind. */
+    mallopt(M_ARENA_MAX, 2);
     srv->cfg = *cfg;
     srv->listen_fd = -1;
     srv->started_ms = vt_clock_now_ms();
@@ -197,7 +202,8 @@ int vt_server_start(vt_server **out, const vt_server_config *cfg, vt_error *err)
     }
     /* The writer opens (and migrates) the database first. */
     if ((error = vt_writer_start(&srv->writer, cfg->db_path, after_group, srv, err)) < 0 ||
-        (error = vt_pool_new(&srv->pool, cfg->db_path, cfg->threads * 2, err)) < 0 ||
+        (error = vt_pool_new(&srv->pool, cfg->db_path, cfg->threads, err)) < 0 ||
+        (error = vt_pool_new(&srv->read_pool, cfg->db_path, cfg->threads * 2, err)) < 0 ||
         (error = vt_notify_worker_start(srv, err)) < 0 ||
         (error = open_listener(srv, err)) < 0)
         goto fail;
@@ -272,8 +278,19 @@ static int seal_write(vt_store *w, void *ctx, vt_error *err)
 void vt_server_tick(vt_server *srv)
 {
     static int64_t last_checkpoint, last_sweep, last_purge;
+    static uint64_t jobs_at_last_trim;
     int64_t now = vt_clock_now_ms();
     vt_error err = VT_ERROR_INIT;
+    uint64_t groups, jobs;
+
+    /* After a burst, once nothing is in flight, hand the heap's free pages
+     * back to the system: connection threads leave them behind in glibc's
+     * arenas, and an idle server should not keep its peak footprint. */
+    vt_writer_counts(srv->writer, &groups, &jobs);
+    if (jobs != jobs_at_last_trim && atomic_load(&srv->in_flight) == 0) {
+        jobs_at_last_trim = jobs;
+        malloc_trim(0);
+    }
 
     /* A group with no jobs still runs the checkpoint hook, which signs
      * entries that arrived since the last checkpoint once it is due. */
@@ -337,6 +354,7 @@ void vt_server_stop(vt_server *srv, int64_t grace_ms)
         close(srv->listen_fd);
     vt_writer_stop(srv->writer);
     vt_pool_free(srv->pool);
+    vt_pool_free(srv->read_pool);
     vt_policy_set_free(srv->policies);
     vt_calendar_set_free(srv->calendars);
     vt_ledger_key_wipe(srv->ledger_key);

@@ -70,7 +70,8 @@ struct vt_server {
     void *daemon; /* struct MHD_Daemon */
     int listen_fd;
     char url[128];
-    vt_pool *pool;
+    vt_pool *pool;      /* requests that may write: they wait on the writer holding one */
+    vt_pool *read_pool; /* GET and HEAD: never wait on the writer, so never starved by it */
     vt_writer *writer;
     vt_ratelimit *intake_limit;
     vt_metrics *metrics;

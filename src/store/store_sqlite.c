@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -468,6 +469,15 @@ int vt__store_prepare(vt_store *s, const char *sql, sqlite3_stmt **out, vt_error
      * VT__STORE_CACHE_SLOTS), reported rather than leaking statements. */
     return vt_error_set(err, VT_EINTERNAL, 0, "store statement cache is full (%d slots)",
                         VT__STORE_CACHE_SLOTS);
+}
+
+int vt_store_set_cache_kib(vt_store *s, int kib, vt_error *err)
+{
+    char sql[64];
+
+    /* A negative cache_size is a size in KiB rather than in pages. */
+    snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kib > 0 ? kib : 1);
+    return store_exec(s, sql, err);
 }
 
 int vt_store_set_durable(vt_store *s, vt_error *err)
