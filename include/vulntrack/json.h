@@ -29,6 +29,12 @@ VT_EXTERN int vt_json_add_strn(cJSON *obj, const char *key, const char *s, size_
 VT_EXTERN int vt_json_add_num(cJSON *obj, const char *key, double v);
 /** Add JSON null. Returns 0 or VT_ENOMEM. */
 VT_EXTERN int vt_json_add_null(cJSON *obj, const char *key);
+/**
+ * Add the time `ms` (milliseconds since the epoch) as RFC 3339 UTC text, or
+ * JSON null when `ms` is 0 or less (a time column's "not set").
+ * Returns 0 or VT_ENOMEM.
+ */
+VT_EXTERN int vt_json_add_time(cJSON *obj, const char *key, int64_t ms);
 
 /**
  * Append the compact text of `item` to `b`. Returns 0, VT_ENOMEM or VT_ETOOBIG.

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "vulntrack/alloc.h"
+#include "vulntrack/clock.h"
 #include "vulntrack/json.h"
 
 void vt_json_init(void)
@@ -52,6 +53,15 @@ int vt_json_add_num(cJSON *obj, const char *key, double v)
 int vt_json_add_null(cJSON *obj, const char *key)
 {
     return vt_json_add_take(obj, key, cJSON_CreateNull());
+}
+
+int vt_json_add_time(cJSON *obj, const char *key, int64_t ms)
+{
+    char t[VT_TIME_TEXT_MAX];
+
+    if (ms <= 0)
+        return vt_json_add_null(obj, key);
+    return vt_json_add_str(obj, key, vt_time_format_utc(t, ms));
 }
 
 int vt_json_print(vt_buf *b, const cJSON *item)

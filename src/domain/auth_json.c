@@ -21,16 +21,6 @@ int vt_org_json_add_slug(vt_store *s, cJSON *o, const char *key, int64_t id)
     return error;
 }
 
-/* Member `key`: `ms` as RFC 3339 UTC, or null for 0. */
-static int add_time(cJSON *o, const char *key, int64_t ms)
-{
-    char t[VT_TIME_TEXT_MAX];
-
-    if (ms == 0)
-        return vt_json_add_null(o, key);
-    return vt_json_add_str(o, key, vt_time_format_utc(t, ms));
-}
-
 /* Member `key`: the stored JSON text `text`, parsed. */
 static int add_parsed(cJSON *o, const char *key, const char *text)
 {
@@ -89,9 +79,9 @@ int vt_user_info_json(vt_store *s, const vt_user_info *u, cJSON **out)
     if (error >= 0)
         error = vt_org_json_add_slug(s, o, "org", u->org_id);
     if (error >= 0)
-        error = add_time(o, "created_at", u->created_ms);
+        error = vt_json_add_time(o, "created_at", u->created_ms);
     if (error >= 0)
-        error = add_time(o, "disabled_at", u->disabled_ms);
+        error = vt_json_add_time(o, "disabled_at", u->disabled_ms);
     return finish(o, error, out);
 }
 
@@ -111,10 +101,10 @@ int vt_token_info_json(vt_store *s, const vt_token_info *t, cJSON **out)
     if (error >= 0)
         error = vt_org_json_add_slug(s, o, "org", t->org_id);
     if (error >= 0)
-        error = add_time(o, "created_at", t->created_ms);
+        error = vt_json_add_time(o, "created_at", t->created_ms);
     if (error >= 0)
-        error = add_time(o, "expires_at", t->expires_ms);
+        error = vt_json_add_time(o, "expires_at", t->expires_ms);
     if (error >= 0)
-        error = add_time(o, "revoked_at", t->revoked_ms);
+        error = vt_json_add_time(o, "revoked_at", t->revoked_ms);
     return finish(o, error, out);
 }

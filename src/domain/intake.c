@@ -482,15 +482,6 @@ static bool may_see(const vt_principal *who, const vt_store_report_row *r, bool 
     return who->org_id == 0 || who->org_id == r->org_id;
 }
 
-static int add_time(cJSON *o, const char *key, int64_t ms)
-{
-    char t[VT_TIME_TEXT_MAX];
-
-    if (ms <= 0)
-        return vt_json_add_null(o, key);
-    return vt_json_add_str(o, key, vt_time_format_utc(t, ms));
-}
-
 typedef struct view_ctx {
     vt_store *s;
     const vt_principal *who;
@@ -513,7 +504,7 @@ static int view_report_cb(void *ctx, const vt_store_report_row *r)
     v->org_id = r->org_id;
     if (!o || vt_json_add_str(o, "id", r->id) < 0 || vt_json_add_str(o, "title", r->title) < 0 ||
         vt_json_add_str(o, "status", r->status) < 0 ||
-        add_time(o, "received_at", r->received_ms) < 0 ||
+        vt_json_add_time(o, "received_at", r->received_ms) < 0 ||
         vt_json_add_str(o, "case", r->case_ref) < 0)
         return VT_ENOMEM;
     if (!v->staff)
@@ -523,7 +514,7 @@ static int view_report_cb(void *ctx, const vt_store_report_row *r)
         vt_json_add_str(o, "client_addr", r->client_addr) < 0 ||
         vt_json_add_str(o, "content_sha256", r->content_sha256) < 0 ||
         vt_json_add_num(o, "ledger_seq", (double)r->ledger_seq) < 0 ||
-        add_time(o, "acknowledged_at", r->acknowledged_ms) < 0)
+        vt_json_add_time(o, "acknowledged_at", r->acknowledged_ms) < 0)
         return VT_ENOMEM;
     {
         cJSON *doc = NULL;
@@ -546,7 +537,8 @@ static int view_message_cb(void *ctx, const vt_store_message_row *m)
     if (vt_json_add_take(v->messages, NULL, o) < 0 || vt_json_add_num(o, "id", (double)m->id) < 0 ||
         vt_json_add_str(o, "author",
                         v->staff ? m->author : (by_reporter ? "reporter" : "staff")) < 0 ||
-        add_time(o, "received_at", m->received_ms) < 0 || vt_json_add_str(o, "text", m->body) < 0 ||
+        vt_json_add_time(o, "received_at", m->received_ms) < 0 ||
+        vt_json_add_str(o, "text", m->body) < 0 ||
         vt_json_add_take(o, "attachments", cJSON_CreateArray()) < 0)
         return VT_ENOMEM;
     if (v->staff && (vt_json_add_str(o, "content_sha256", m->content_sha256) < 0 ||
@@ -644,7 +636,7 @@ static int list_cb(void *ctx, const vt_store_report_row *r)
 
     if (vt_json_add_take(l->items, NULL, o) < 0 || vt_json_add_str(o, "id", r->id) < 0 ||
         vt_json_add_str(o, "title", r->title) < 0 || vt_json_add_str(o, "status", r->status) < 0 ||
-        add_time(o, "received_at", r->received_ms) < 0 ||
+        vt_json_add_time(o, "received_at", r->received_ms) < 0 ||
         vt_json_add_str(o, "channel", r->channel) < 0 ||
         vt_json_add_str(o, "case", r->case_ref) < 0)
         return VT_ENOMEM;

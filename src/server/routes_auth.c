@@ -159,16 +159,6 @@ static bool org_visible(vt_request *req, const char *slug, vt_org *out)
     return true;
 }
 
-/* Member `key`: `ms` as RFC 3339 UTC, or null for 0. */
-static int add_time(cJSON *o, const char *key, int64_t ms)
-{
-    char t[VT_TIME_TEXT_MAX];
-
-    if (ms == 0)
-        return vt_json_add_null(o, key);
-    return vt_json_add_str(o, key, vt_time_format_utc(t, ms));
-}
-
 /* ------------------------------------------------------------------------ */
 /* Sessions */
 
@@ -227,7 +217,7 @@ static int post_session(vt_request *req)
         return vt_reply_from_error(req, &err);
     o = cJSON_CreateObject();
     if (!o || vt_json_add_str(o, "token", job.token) < 0 ||
-        add_time(o, "expires_at", job.expires_ms) < 0 ||
+        vt_json_add_time(o, "expires_at", job.expires_ms) < 0 ||
         vt_json_add_str(o, "role", vt_role_name(job.who.role)) < 0 ||
         vt_json_add_str(o, "name", job.who.name + strlen("user:")) < 0) {
         cJSON_Delete(o);

@@ -48,15 +48,6 @@ static bool product_param(vt_request *req, int64_t *id, int64_t *scope)
 /* ------------------------------------------------------------------------ */
 /* JSON of products and versions                                            */
 
-static int add_time(cJSON *o, const char *key, int64_t ms)
-{
-    char t[VT_TIME_TEXT_MAX];
-
-    if (!ms)
-        return vt_json_add_null(o, key);
-    return vt_json_add_str(o, key, vt_time_format_utc(t, ms));
-}
-
 static cJSON *version_json(const vt_product_version *v)
 {
     cJSON *o = cJSON_CreateObject();
@@ -70,7 +61,7 @@ static cJSON *version_json(const vt_product_version *v)
         if (!sbom || vt_json_add_str(sbom, "format", v->sbom_format) < 0 ||
             vt_json_add_str(sbom, "sha256", v->sbom_sha256) < 0 ||
             vt_json_add_num(sbom, "components", (double)v->components) < 0 ||
-            add_time(sbom, "imported_at", v->imported_ms) < 0) {
+            vt_json_add_time(sbom, "imported_at", v->imported_ms) < 0) {
             cJSON_Delete(sbom);
             goto fail;
         }
@@ -104,7 +95,7 @@ static cJSON *product_json(vt_store *s, const vt_product *p, int *error, vt_erro
         vt_json_add_str(o, "name", p->name) < 0 || vt_json_add_str(o, "model", p->model) < 0 ||
         vt_json_add_str(o, "type", p->type) < 0 ||
         vt_json_add_str(o, "support_status", p->support_status) < 0 ||
-        add_time(o, "created_at", p->created_ms) < 0)
+        vt_json_add_time(o, "created_at", p->created_ms) < 0)
         goto fail;
     versions = cJSON_AddArrayToObject(o, "versions");
     if (!versions)

@@ -256,16 +256,6 @@ bool vt_outbox_state_valid(const char *state)
     return false;
 }
 
-/* A time column as RFC 3339, or JSON null for 0. */
-static int add_time(cJSON *o, const char *key, int64_t ms)
-{
-    char t[VT_TIME_TEXT_MAX];
-
-    if (ms <= 0)
-        return vt_json_add_null(o, key);
-    return vt_json_add_str(o, key, vt_time_format_utc(t, ms));
-}
-
 /* The list item of the current row of vt_outbox_list's statement. */
 static cJSON *list_item(sqlite3_stmt *st)
 {
@@ -293,10 +283,10 @@ static cJSON *list_item(sqlite3_stmt *st)
     rc |= vt_json_add_str(o, "subject", vt__store_col_text_or_empty(st, 9));
     rc |= vt_json_add_str(o, "state", vt__store_col_text_or_empty(st, 10));
     rc |= vt_json_add_num(o, "attempts", sqlite3_column_int(st, 11));
-    rc |= add_time(o, "next_attempt_at", sqlite3_column_int64(st, 12));
+    rc |= vt_json_add_time(o, "next_attempt_at", sqlite3_column_int64(st, 12));
     rc |= last ? vt_json_add_str(o, "last_error", last) : vt_json_add_null(o, "last_error");
-    rc |= add_time(o, "created_at", sqlite3_column_int64(st, 14));
-    rc |= add_time(o, "delivered_at", sqlite3_column_int64(st, 15));
+    rc |= vt_json_add_time(o, "created_at", sqlite3_column_int64(st, 14));
+    rc |= vt_json_add_time(o, "delivered_at", sqlite3_column_int64(st, 15));
     if (rc) {
         cJSON_Delete(o);
         return NULL;
