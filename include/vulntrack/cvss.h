@@ -52,6 +52,9 @@ VT_EXTERN int vt_cvss_version(const vt_cvss *c);
 /** The version as text: "2.0", "3.0", "3.1" or "4.0"; a static string. */
 VT_EXTERN const char *vt_cvss_version_name(const vt_cvss *c);
 
+/** A version number (20, 30, 31, 40) as text as above; NULL for any other. */
+VT_EXTERN const char *vt_cvss_version_text(int version);
+
 /**
  * Append the normalised vector to `out`: the specification's metric order,
  * metrics whose value is "not defined" (ND, X) left out, the prefix of the

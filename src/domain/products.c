@@ -472,22 +472,6 @@ static int add_identifier(cJSON *list, const char *id)
     return vt_json_add_take(list, NULL, item);
 }
 
-static const char *cvss_version_text(int version)
-{
-    switch (version) {
-    case 20:
-        return "2.0";
-    case 30:
-        return "3.0";
-    case 31:
-        return "3.1";
-    case 40:
-        return "4.0";
-    default:
-        return NULL;
-    }
-}
-
 /*
  * Who to notify upstream: the purl's namespace names the publisher for most
  * types (a Go module's host and owner, a Maven group, an npm scope, a
@@ -622,7 +606,7 @@ static int draft_doc(vt_store *s, const vt_product *p, const char *version, cons
             cJSON *e = cJSON_CreateObject();
 
             if (!e || vt_json_add_str(e, "vector", c->vector) < 0 ||
-                vt_json_add_str(e, "version", cvss_version_text(c->version)) < 0 ||
+                vt_json_add_str(e, "version", vt_cvss_version_text(c->version)) < 0 ||
                 vt_json_add_num(e, "score", c->base_score) < 0 ||
                 vt_json_add_str(e, "severity", sev) < 0) {
                 cJSON_Delete(e);

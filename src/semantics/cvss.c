@@ -233,6 +233,22 @@ const char *vt_cvss_version_name(const vt_cvss *c)
     return c->def->name;
 }
 
+const char *vt_cvss_version_text(int version)
+{
+    switch (version) {
+    case 20:
+        return "2.0";
+    case 30:
+        return "3.0";
+    case 31:
+        return "3.1";
+    case 40:
+        return "4.0";
+    default:
+        return NULL;
+    }
+}
+
 int vt_cvss_vector(vt_buf *out, const vt_cvss *c)
 {
     const vt__cvss_def *def = c->def;

@@ -16,6 +16,7 @@
 #include "server.h"
 #include "vulntrack/auth.h"
 #include "vulntrack/clock.h"
+#include "vulntrack/cvss.h"
 #include "vulntrack/json.h"
 #include "vulntrack/products.h"
 #include "vulntrack/strparse.h"
@@ -449,20 +450,6 @@ static int add_str_list(cJSON *o, const char *key, const char *const *v, size_t 
     return 0;
 }
 
-static const char *cvss_version_text(int version)
-{
-    switch (version) {
-    case 20:
-        return "2.0";
-    case 30:
-        return "3.0";
-    case 31:
-        return "3.1";
-    default:
-        return "4.0";
-    }
-}
-
 static cJSON *finding_json(const vt_finding *f)
 {
     cJSON *o = cJSON_CreateObject();
@@ -489,7 +476,7 @@ static cJSON *finding_json(const vt_finding *f)
         cJSON *c = cJSON_CreateObject();
 
         if (!c || vt_json_add_str(c, "vector", f->cvss[i].vector) < 0 ||
-            vt_json_add_str(c, "version", cvss_version_text(f->cvss[i].version)) < 0 ||
+            vt_json_add_str(c, "version", vt_cvss_version_text(f->cvss[i].version)) < 0 ||
             vt_json_add_num(c, "score", f->cvss[i].base_score) < 0) {
             cJSON_Delete(c);
             goto fail;
