@@ -6,6 +6,7 @@
  */
 #include "request.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "vulntrack/json.h"
@@ -38,6 +39,27 @@ int vt_reply_listed(vt_request *req, cJSON *body, int error, const vt_error *err
         return vt_reply_json(req, 200, body);
     cJSON_Delete(body);
     return error == VT_ENOMEM ? vt_reply_oom(req) : vt_reply_from_error(req, err);
+}
+
+bool vt_req_known_members(vt_request *req, const char *const *known)
+{
+    const cJSON *m;
+    char ptr[VT_ERROR_FIELD_MAX];
+
+    cJSON_ArrayForEach(m, req->json)
+    {
+        size_t i;
+        bool ok = false;
+
+        for (i = 0; known[i] && !ok; i++)
+            ok = strcmp(m->string, known[i]) == 0;
+        if (!ok) {
+            snprintf(ptr, sizeof(ptr), "/%.*s", (int)sizeof(ptr) - 2, m->string);
+            vt_reply_error(req, 422, "invalid", ptr, "unknown member '%s'", m->string);
+            return false;
+        }
+    }
+    return true;
 }
 
 bool vt_req_query_i64(vt_request *req, const char *name, int64_t min, int64_t max, unsigned status,

@@ -1,8 +1,9 @@
 /*
  * request.h - what several route files do with a request in the same way:
- * build and send a list, read a numeric query parameter, scope the caller
- * to an organisation, find an organisation by slug, narrow a list to the
- * "org" query parameter, and load the case named by the path. Each helper
+ * build and send a list, refuse unknown body members, read a numeric
+ * query parameter, scope the caller to an organisation, find an
+ * organisation by slug, narrow a list to the "org" query parameter, and
+ * load the case named by the path. Each helper
  * that can refuse sends the reply itself and returns false, so a handler
  * then ends with `return 0`.
  */
@@ -27,6 +28,13 @@ cJSON *vt_req_list_body(const char *key, cJSON **arr);
  * VT_ENOMEM, or the error in `err`. Returns 0.
  */
 int vt_reply_listed(vt_request *req, cJSON *body, int error, const vt_error *err);
+
+/**
+ * Refuse a body member whose name is not in `known` (NULL-ended), so that a
+ * misspelt field is not silently ignored: false after replying 422
+ * "unknown member '<name>'" with the member as the field.
+ */
+bool vt_req_known_members(vt_request *req, const char *const *known);
 
 /**
  * Query parameter `name` as a whole number from `min` to `max` into *out,

@@ -83,30 +83,6 @@ static void no_store(vt_request *req)
 /* Request bodies */
 
 /*
- * Refuse members of the body not in `known` (NULL-ended): a misspelt
- * field must not be silently ignored. Replies 422 and returns false.
- */
-static bool body_only(vt_request *req, const char *const *known)
-{
-    const cJSON *item;
-    size_t k;
-
-    cJSON_ArrayForEach(item, req->json) {
-        char field[VT_ERROR_FIELD_MAX];
-
-        for (k = 0; known[k]; k++)
-            if (strcmp(item->string, known[k]) == 0)
-                break;
-        if (known[k])
-            continue;
-        snprintf(field, sizeof(field), "/%s", item->string);
-        vt_reply_error(req, 422, "invalid", field, "unknown member '%s'", item->string);
-        return false;
-    }
-    return true;
-}
-
-/*
  * Member `key` as a string into *out (borrowed from the body), or NULL
  * when absent and not `required`. Replies 422 and returns false when it
  * is missing or not a string.
@@ -185,7 +161,7 @@ static int post_session(vt_request *req)
     int retry = 0, error;
     cJSON *o;
 
-    if (!body_only(req, known) || !body_str(req, "name", true, &name) ||
+    if (!vt_req_known_members(req, known) || !body_str(req, "name", true, &name) ||
         !body_str(req, "password", true, &password))
         return 0;
     /* Password guessing is throttled like intake: per client address. */
@@ -351,7 +327,7 @@ static int post_org(vt_request *req)
     if (req->who.org_id != 0)
         return vt_reply_error(req, 403, "forbidden", NULL,
                               "an organisation's own admin cannot create organisations");
-    if (!body_only(req, known) || !body_str(req, "slug", true, &slug) ||
+    if (!vt_req_known_members(req, known) || !body_str(req, "slug", true, &slug) ||
         !body_str(req, "name", true, &name) || !body_str(req, "kind", true, &kind) ||
         !body_str(req, "country", true, &country) || !body_str(req, "time_zone", true, &tz))
         return 0;
@@ -415,7 +391,7 @@ static int patch_org(vt_request *req)
             return vt_reply_error(req, 422, "invalid", field,
                                   "'%s' cannot be changed; create a new organisation", fixed[k]);
         }
-    if (!body_only(req, known))
+    if (!vt_req_known_members(req, known))
         return 0;
     if (!org_visible(req, req->param[0], &cur))
         return 0;
@@ -521,7 +497,7 @@ static int post_user(vt_request *req)
     int error;
 
     memset(&job, 0, sizeof(job));
-    if (!body_only(req, known) || !body_str(req, "name", true, &job.name) ||
+    if (!vt_req_known_members(req, known) || !body_str(req, "name", true, &job.name) ||
         !body_str(req, "role", true, &role_name) || !body_str(req, "org", false, &org) ||
         !body_str(req, "password", true, &password))
         return 0;
@@ -616,7 +592,7 @@ static int post_token(vt_request *req)
     int error;
 
     memset(&job, 0, sizeof(job));
-    if (!body_only(req, known) || !body_str(req, "name", true, &job.name) ||
+    if (!vt_req_known_members(req, known) || !body_str(req, "name", true, &job.name) ||
         !body_str(req, "role", true, &role_name) || !body_str(req, "org", false, &org))
         return 0;
     job.role = vt_role_parse(role_name);

@@ -70,28 +70,6 @@ static const vt_grade_tables *grade_tables(void)
 /* Admins and auditors without an organisation see every case. */
 #define ALL_ORGS (VT_ROLE_ADMIN | VT_ROLE_AUDITOR)
 
-/* Refuse a body member not in `keys` (NULL-ended): false with 422 sent. */
-static bool known_members(vt_request *req, const char *const *keys)
-{
-    const cJSON *m;
-    char ptr[VT_ERROR_FIELD_MAX];
-
-    cJSON_ArrayForEach(m, req->json)
-    {
-        size_t i;
-        bool known = false;
-
-        for (i = 0; keys[i]; i++)
-            known = known || strcmp(m->string, keys[i]) == 0;
-        if (!known) {
-            snprintf(ptr, sizeof(ptr), "/%.*s", (int)sizeof(ptr) - 2, m->string);
-            vt_reply_error(req, 422, "invalid", ptr, "unknown member '%s'", m->string);
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Optional string member; false (422 sent) when present and not a string. */
 static bool opt_string(vt_request *req, const cJSON *obj, const char *key, const char **out)
 {
@@ -370,7 +348,7 @@ static int cases_open(vt_request *req)
     int error;
 
     memset(&j, 0, sizeof(j));
-    if (!known_members(req, keys))
+    if (!vt_req_known_members(req, keys))
         return 0;
     if (!open_org(req, &j.in.org_id, true) || !open_fields(req, &j, &doc))
         return 0;
@@ -394,7 +372,7 @@ static int report_case(vt_request *req)
     int error;
 
     memset(&j, 0, sizeof(j));
-    if (!known_members(req, keys))
+    if (!vt_req_known_members(req, keys))
         return 0;
     j.scope = vt_req_scope(req, ALL_ORGS);
     j.in.report_id = req->param[0];
@@ -482,7 +460,7 @@ static int case_patch(vt_request *req)
     update_job j;
     int error;
 
-    if (!known_members(req, keys))
+    if (!vt_req_known_members(req, keys))
         return 0;
     if (!cJSON_IsNumber(rev) || rev->valuedouble < 1 ||
         (double)(int64_t)rev->valuedouble != rev->valuedouble)
@@ -575,7 +553,7 @@ static int case_transition(vt_request *req)
     int error;
 
     memset(&j, 0, sizeof(j));
-    if (!known_members(req, keys))
+    if (!vt_req_known_members(req, keys))
         return 0;
     if (!opt_string(req, req->json, "to", &to) ||
         !opt_string(req, req->json, "reason", &j.in.reason) ||
@@ -662,7 +640,7 @@ static int case_event(vt_request *req)
     int error;
 
     memset(&j, 0, sizeof(j));
-    if (!known_members(req, keys))
+    if (!vt_req_known_members(req, keys))
         return 0;
     if (!opt_string(req, req->json, "event", &j.event) ||
         !opt_string(req, req->json, "evidence", &j.evidence) ||

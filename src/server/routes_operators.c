@@ -59,28 +59,6 @@ static bool body_str(vt_request *req, const char *key, const char **out)
     return true;
 }
 
-/* Refuse members the operation does not know, so that a typo is not ignored. */
-static bool body_only(vt_request *req, const char *const *known, size_t n)
-{
-    const cJSON *m;
-
-    cJSON_ArrayForEach(m, req->json)
-    {
-        size_t i;
-        bool ok = false;
-        char field[VT_ERROR_FIELD_MAX];
-
-        for (i = 0; i < n && !ok; i++)
-            ok = strcmp(m->string, known[i]) == 0;
-        if (!ok) {
-            snprintf(field, sizeof(field), "/%s", m->string);
-            vt_reply_error(req, 422, "invalid", field, "unknown member '%s'", m->string);
-            return false;
-        }
-    }
-    return true;
-}
-
 /* ------------------------------------------------------------------------ */
 /* VEX statements                                                           */
 
@@ -126,7 +104,7 @@ static int vex_write(vt_store *w, void *ctx, vt_error *err)
 static int vex_put(vt_request *req)
 {
     static const char *const known[] = {"status", "justification", "impact_statement",
-                                        "action_statement", "component_purl"};
+                                        "action_statement", "component_purl", NULL};
     vt_error err = VT_ERROR_INIT;
     vex_job j;
     cJSON *body;
@@ -135,7 +113,7 @@ static int vex_put(vt_request *req)
     memset(&j, 0, sizeof(j));
     if (!id_param(req, 0, "product", &j.in.product_id, &j.org))
         return 0;
-    if (!body_only(req, known, sizeof(known) / sizeof(known[0])) ||
+    if (!vt_req_known_members(req, known) ||
         !body_str(req, "status", &j.in.status) ||
         !body_str(req, "justification", &j.in.justification) ||
         !body_str(req, "impact_statement", &j.in.impact_statement) ||
@@ -305,7 +283,7 @@ static int assets_add(vt_request *req)
 {
     static const char *const known[] = {"name",        "vendor", "product",          "version",
                                         "purl",        "sbom",   "publicly_exposed", "next_upgrade",
-                                        "identifiers", "org"};
+                                        "identifiers", "org", NULL};
     vt_error err = VT_ERROR_INIT;
     asset_job j;
     const char *org;
@@ -313,7 +291,7 @@ static int assets_add(vt_request *req)
     int error;
 
     memset(&j, 0, sizeof(j));
-    if (!body_only(req, known, sizeof(known) / sizeof(known[0])) || !asset_body(req, &j.in) ||
+    if (!vt_req_known_members(req, known) || !asset_body(req, &j.in) ||
         !body_str(req, "org", &org))
         return 0;
     j.org = req->who.org_id;
@@ -368,7 +346,7 @@ static int assets_patch(vt_request *req)
 {
     static const char *const known[] = {"name",       "vendor", "product",          "version",
                                         "purl",       "sbom",   "publicly_exposed", "next_upgrade",
-                                        "identifiers"};
+                                        "identifiers", NULL};
     vt_error err = VT_ERROR_INIT;
     asset_job j;
     char *sbom_text = NULL;
@@ -377,7 +355,7 @@ static int assets_patch(vt_request *req)
     memset(&j, 0, sizeof(j));
     if (!id_param(req, 0, "asset", &j.id, &j.org))
         return 0;
-    if (!body_only(req, known, sizeof(known) / sizeof(known[0])) || !asset_body(req, &j.in) ||
+    if (!vt_req_known_members(req, known) || !asset_body(req, &j.in) ||
         !asset_sbom(req, &j, &sbom_text))
         return 0;
     if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(req->json, "sbom")))

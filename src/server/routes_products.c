@@ -201,29 +201,6 @@ static bool body_str(vt_request *req, const char *key, const char **out)
     return true;
 }
 
-/* Refuse members the operation does not know, so that a typo is not
- * silently ignored. */
-static bool body_only(vt_request *req, const char *const *known, size_t n)
-{
-    const cJSON *m;
-
-    cJSON_ArrayForEach(m, req->json)
-    {
-        size_t i;
-        bool ok = false;
-        char field[VT_ERROR_FIELD_MAX];
-
-        for (i = 0; i < n && !ok; i++)
-            ok = strcmp(m->string, known[i]) == 0;
-        if (!ok) {
-            snprintf(field, sizeof(field), "/%s", m->string);
-            vt_reply_error(req, 422, "invalid", field, "unknown member '%s'", m->string);
-            return false;
-        }
-    }
-    return true;
-}
-
 typedef struct add_job {
     vt_product p;
     int64_t existing;
@@ -238,7 +215,7 @@ static int add_write(vt_store *w, void *ctx, vt_error *err)
 
 static int products_add(vt_request *req)
 {
-    static const char *const known[] = {"name", "model", "type", "support_status", "org"};
+    static const char *const known[] = {"name", "model", "type", "support_status", "org", NULL};
     vt_error err = VT_ERROR_INIT;
     add_job j;
     const char *name, *model, *type, *status, *org;
@@ -246,7 +223,7 @@ static int products_add(vt_request *req)
     int error;
 
     memset(&j, 0, sizeof(j));
-    if (!body_only(req, known, sizeof(known) / sizeof(known[0])) || !body_str(req, "name", &name) ||
+    if (!vt_req_known_members(req, known) || !body_str(req, "name", &name) ||
         !body_str(req, "model", &model) || !body_str(req, "type", &type) ||
         !body_str(req, "support_status", &status) || !body_str(req, "org", &org))
         return 0;
@@ -304,7 +281,7 @@ static int update_write(vt_store *w, void *ctx, vt_error *err)
 
 static int products_patch(vt_request *req)
 {
-    static const char *const known[] = {"name", "model", "type", "support_status"};
+    static const char *const known[] = {"name", "model", "type", "support_status", NULL};
     vt_error err = VT_ERROR_INIT;
     update_job j;
     int error;
@@ -312,7 +289,7 @@ static int products_patch(vt_request *req)
     memset(&j, 0, sizeof(j));
     if (!product_param(req, &j.id, &j.org))
         return 0;
-    if (!body_only(req, known, sizeof(known) / sizeof(known[0])) ||
+    if (!vt_req_known_members(req, known) ||
         !body_str(req, "name", &j.patch.name) || !body_str(req, "model", &j.patch.model) ||
         !body_str(req, "type", &j.patch.type) ||
         !body_str(req, "support_status", &j.patch.support_status))
@@ -371,7 +348,7 @@ static int version_write(vt_store *w, void *ctx, vt_error *err)
 
 static int versions_put(vt_request *req)
 {
-    static const char *const known[] = {"support_status", "sbom"};
+    static const char *const known[] = {"support_status", "sbom", NULL};
     vt_error err = VT_ERROR_INIT;
     version_job j;
     vt_product_sbom checked;
@@ -384,7 +361,7 @@ static int versions_put(vt_request *req)
     j.version = req->param[1];
     if (!product_param(req, &j.id, &j.org))
         return 0;
-    if (!body_only(req, known, sizeof(known) / sizeof(known[0])) ||
+    if (!vt_req_known_members(req, known) ||
         !body_str(req, "support_status", &j.in.support_status))
         return 0;
     /*
