@@ -1,6 +1,7 @@
 /*
  * cli_auth.c - helpers shared by the org, user and token commands.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,4 +69,19 @@ int cli_auth_list_done(const char *cmd, int error, const vt_error *err, cJSON *a
     cJSON_Delete(arr);
     vt_buf_dispose(&text);
     return status;
+}
+
+int cli_auth_change_done(const char *cmd, int error, const vt_error *err, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (error < 0) {
+        cli_errorf(cmd, "%s", err->msg);
+        return cli_exit_for(error);
+    }
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+    return cli_finish_output(cmd, CLI_EXIT_OK);
 }

@@ -1,6 +1,6 @@
 /*
  * cli_auth.h - what `vulntrack org`, `user` and `token` share: finding
- * an organisation by slug, showing a time, and ending a list.
+ * an organisation by slug, showing a time, and ending a list or a change.
  */
 #ifndef VT_CLI_AUTH_H
 #define VT_CLI_AUTH_H
@@ -30,5 +30,13 @@ const char *cli_auth_time(char *out, int64_t ms);
  * Returns the exit status.
  */
 int cli_auth_list_done(const char *cmd, int error, const vt_error *err, cJSON *arr);
+
+/*
+ * End a change (revoke, disable) of command `cmd` that returned `error`
+ * (with `err`): on success print the line made from `fmt`; on failure say
+ * why on stderr. Returns the exit status.
+ */
+int cli_auth_change_done(const char *cmd, int error, const vt_error *err, const char *fmt, ...)
+    VT_PRINTF(4, 5);
 
 #endif

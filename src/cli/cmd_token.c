@@ -199,13 +199,7 @@ static int token_revoke(int argc, char **argv)
     if (status != CLI_EXIT_OK)
         return status;
     error = vt_token_revoke(s, id, &err);
-    if (error < 0) {
-        cli_errorf("token", "%s", err.msg);
-        status = cli_exit_for(error);
-    } else {
-        printf("token %lld revoked\n", (long long)id);
-        status = cli_finish_output("token", CLI_EXIT_OK);
-    }
+    status = cli_auth_change_done("token", error, &err, "token %lld revoked", (long long)id);
     vt_store_close(s);
     return status;
 }

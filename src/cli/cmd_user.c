@@ -267,13 +267,7 @@ static int user_disable(int argc, char **argv)
     if (status != CLI_EXIT_OK)
         return status;
     error = vt_user_disable(s, name, &err);
-    if (error < 0) {
-        cli_errorf("user", "%s", err.msg);
-        status = cli_exit_for(error);
-    } else {
-        printf("user '%s' disabled\n", name);
-        status = cli_finish_output("user", CLI_EXIT_OK);
-    }
+    status = cli_auth_change_done("user", error, &err, "user '%s' disabled", name);
     vt_store_close(s);
     return status;
 }
