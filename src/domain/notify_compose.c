@@ -123,19 +123,17 @@ static int copy_member(cJSON *to, const cJSON *from, const char *key)
     return dup ? vt_json_add_take(to, key, dup) : VT_ENOMEM;
 }
 
-/* The products of the doc as notices show them: name, model, vendor,
- * versions (strings, or ranges as written) and fixed versions. */
-static cJSON *products_of(const cJSON *doc)
+/* A copy of each object of array member `key` of the doc holding only its
+ * members `keys` (those present); NULL when out of memory. */
+static cJSON *each_with(const cJSON *doc, const char *key, const char *const *keys, size_t n)
 {
-    const cJSON *ps = cJSON_GetObjectItemCaseSensitive(doc, "products"), *p;
+    const cJSON *items = cJSON_GetObjectItemCaseSensitive(doc, key), *it;
     cJSON *arr = cJSON_CreateArray(), *o;
-    static const char *const keys[] = {"product_id", "vendor",   "name",
-                                       "model",      "versions", "fixed_versions"};
     size_t i;
 
     if (!arr)
         return NULL;
-    cJSON_ArrayForEach(p, ps)
+    cJSON_ArrayForEach(it, items)
     {
         o = cJSON_CreateObject();
         if (!o || !cJSON_AddItemToArray(arr, o)) {
@@ -143,8 +141,8 @@ static cJSON *products_of(const cJSON *doc)
             cJSON_Delete(arr);
             return NULL;
         }
-        for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-            if (copy_member(o, p, keys[i]) < 0) {
+        for (i = 0; i < n; i++)
+            if (copy_member(o, it, keys[i]) < 0) {
                 cJSON_Delete(arr);
                 return NULL;
             }
@@ -152,31 +150,22 @@ static cJSON *products_of(const cJSON *doc)
     return arr;
 }
 
+/* The products of the doc as notices show them: name, model, vendor,
+ * versions (strings, or ranges as written) and fixed versions. */
+static cJSON *products_of(const cJSON *doc)
+{
+    static const char *const keys[] = {"product_id", "vendor",   "name",
+                                       "model",      "versions", "fixed_versions"};
+
+    return each_with(doc, "products", keys, sizeof(keys) / sizeof(keys[0]));
+}
+
 /* The CVSS scores of the doc: vector, version, score, severity. */
 static cJSON *cvss_of(const cJSON *doc)
 {
-    const cJSON *cs = cJSON_GetObjectItemCaseSensitive(doc, "cvss"), *c;
-    cJSON *arr = cJSON_CreateArray(), *o;
     static const char *const keys[] = {"vector", "version", "score", "severity"};
-    size_t i;
 
-    if (!arr)
-        return NULL;
-    cJSON_ArrayForEach(c, cs)
-    {
-        o = cJSON_CreateObject();
-        if (!o || !cJSON_AddItemToArray(arr, o)) {
-            cJSON_Delete(o);
-            cJSON_Delete(arr);
-            return NULL;
-        }
-        for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-            if (copy_member(o, c, keys[i]) < 0) {
-                cJSON_Delete(arr);
-                return NULL;
-            }
-    }
-    return arr;
+    return each_with(doc, "cvss", keys, sizeof(keys) / sizeof(keys[0]));
 }
 
 /* The advisory reference: the first CVE, else the first identifier, else the case ref. */
