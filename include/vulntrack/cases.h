@@ -91,6 +91,15 @@ VT_EXTERN int vt_case_doc_normalize(cJSON **out, const cJSON *in, const vt_grade
 /** True when `scheme` is an identifier scheme of spec §9 (CVE, CNVD, ..., INTERNAL). */
 VT_EXTERN bool vt_case_identifier_scheme_valid(const char *scheme);
 
+/**
+ * Append {"scheme", "id"} to the identifier list `ids` for an advisory id
+ * or alias `id` (NULL: nothing) whose prefix names a case identifier
+ * scheme (CVE-, GHSA-, CNVD-, CNNVD-, CNCVD-, EUVD-) and that the list
+ * does not hold yet; others (GO-, PYSEC-, RUSTSEC-, ...) are left out.
+ * Returns 0 or VT_ENOMEM.
+ */
+VT_EXTERN int vt_case_identifier_add(cJSON *ids, const char *id);
+
 /* ------------------------------------------------------------------------
  * Records
  * ---------------------------------------------------------------------- */

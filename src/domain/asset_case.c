@@ -16,20 +16,6 @@
 /* ------------------------------------------------------------------------ */
 /* An operator case from a finding                                          */
 
-/* The case identifier scheme of an id, or NULL (PYSEC-, GO-, ... have none). */
-static const char *identifier_scheme(const char *id)
-{
-    static const char *const schemes[] = {"CVE", "GHSA", "CNVD", "CNNVD", "CNCVD", "EUVD"};
-    size_t i, n;
-
-    for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-        n = strlen(schemes[i]);
-        if (strncmp(id, schemes[i], n) == 0 && id[n] == '-')
-            return schemes[i];
-    }
-    return NULL;
-}
-
 static bool finding_names(const cJSON *f, const char *vulnerability)
 {
     const cJSON *e;
@@ -43,28 +29,6 @@ static bool finding_names(const cJSON *f, const char *vulnerability)
             return true;
     }
     return false;
-}
-
-static int add_identifier(cJSON *ids, const char *id)
-{
-    const char *scheme = id ? identifier_scheme(id) : NULL;
-    const cJSON *e;
-    cJSON *item;
-
-    if (!scheme)
-        return 0;
-    cJSON_ArrayForEach(e, ids)
-    {
-        if (strcmp(vt__asset_str_of(e, "id"), id) == 0)
-            return 0;
-    }
-    item = cJSON_CreateObject();
-    if (!item || vt_json_add_str(item, "scheme", scheme) < 0 ||
-        vt_json_add_str(item, "id", id) < 0) {
-        cJSON_Delete(item);
-        return VT_ENOMEM;
-    }
-    return vt_json_add_take(ids, NULL, item);
 }
 
 /* The case fields of finding `f` on asset `a` (before normalisation). */
@@ -99,11 +63,12 @@ static int case_fields(cJSON **out, const vt_asset *a, const cJSON *f)
         error = vt_json_add_str(doc, "product_type", "system");
     if (error >= 0) {
         ids = cJSON_AddArrayToObject(doc, "identifiers");
-        error = ids ? add_identifier(ids, vt__asset_str_of(f, "vulnerability")) : VT_ENOMEM;
+        error = ids ? vt_case_identifier_add(ids, vt__asset_str_of(f, "vulnerability"))
+                    : VT_ENOMEM;
         cJSON_ArrayForEach(alias, cJSON_GetObjectItemCaseSensitive(f, "aliases"))
         {
             if (error >= 0 && cJSON_IsString(alias))
-                error = add_identifier(ids, alias->valuestring);
+                error = vt_case_identifier_add(ids, alias->valuestring);
         }
         if (error >= 0 && cJSON_GetArraySize(ids) == 0)
             cJSON_DeleteItemFromObjectCaseSensitive(doc, "identifiers");

@@ -857,6 +857,44 @@ bool vt_case_identifier_scheme_valid(const char *scheme)
     return false;
 }
 
+/* The scheme of an advisory id by its prefix, or NULL for one a case
+ * identifier has no scheme for. */
+static const char *advisory_id_scheme(const char *id)
+{
+    static const char *const schemes[] = {"CVE", "GHSA", "CNVD", "CNNVD", "CNCVD", "EUVD"};
+    size_t i, n;
+
+    for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+        n = strlen(schemes[i]);
+        if (strncmp(id, schemes[i], n) == 0 && id[n] == '-')
+            return schemes[i];
+    }
+    return NULL;
+}
+
+int vt_case_identifier_add(cJSON *ids, const char *id)
+{
+    const char *scheme = id ? advisory_id_scheme(id) : NULL;
+    cJSON *item, *e;
+
+    if (!scheme)
+        return 0;
+    cJSON_ArrayForEach(e, ids)
+    {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "id");
+
+        if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
+            return 0;
+    }
+    item = cJSON_CreateObject();
+    if (!item || vt_json_add_str(item, "scheme", scheme) < 0 ||
+        vt_json_add_str(item, "id", id) < 0) {
+        cJSON_Delete(item);
+        return VT_ENOMEM;
+    }
+    return vt_json_add_take(ids, NULL, item);
+}
+
 static int rule_identifiers(struct fields *f, cJSON *item, const char *at)
 {
     static const char *const keys[] = {"scheme", "id", NULL};

@@ -432,46 +432,6 @@ void vt_product_case_draft_dispose(vt_product_case_draft *d)
     memset(d, 0, sizeof(*d));
 }
 
-/* The identifier scheme of an advisory id or alias, or NULL for one that
- * the case's identifier list has no scheme for (GO-, PYSEC-, RUSTSEC-...:
- * the advisory's own id stays in source_finding). */
-static const char *identifier_scheme(const char *id)
-{
-    static const char *const schemes[] = {"CVE", "GHSA", "CNVD", "CNNVD", "CNCVD", "EUVD"};
-    size_t i, n;
-
-    for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-        n = strlen(schemes[i]);
-        if (strncmp(id, schemes[i], n) == 0 && id[n] == '-')
-            return schemes[i];
-    }
-    return NULL;
-}
-
-static int add_identifier(cJSON *list, const char *id)
-{
-    const char *scheme = identifier_scheme(id);
-    cJSON *item, *e;
-
-    if (!scheme)
-        return 0;
-    cJSON_ArrayForEach(e, list)
-    {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "id");
-
-        if (cJSON_IsString(v) && strcmp(v->valuestring, id) == 0)
-            return 0;
-    }
-    item = cJSON_CreateObject();
-    if (!item)
-        return VT_ENOMEM;
-    if (vt_json_add_str(item, "scheme", scheme) < 0 || vt_json_add_str(item, "id", id) < 0) {
-        cJSON_Delete(item);
-        return VT_ENOMEM;
-    }
-    return vt_json_add_take(list, NULL, item);
-}
-
 /*
  * Who to notify upstream: the purl's namespace names the publisher for most
  * types (a Go module's host and owner, a Maven group, an npm scope, a
@@ -583,10 +543,10 @@ static int draft_doc(vt_store *s, const vt_product *p, const char *version, cons
         goto out;
 
     ids = cJSON_CreateArray();
-    if (!ids || add_identifier(ids, f->id) < 0)
+    if (!ids || vt_case_identifier_add(ids, f->id) < 0)
         goto out;
     for (i = 0; i < f->naliases; i++)
-        if (add_identifier(ids, f->aliases[i]) < 0)
+        if (vt_case_identifier_add(ids, f->aliases[i]) < 0)
             goto out;
     if (cJSON_GetArraySize(ids) > 0) {
         error = vt_json_add_take(doc, "identifiers", ids);
