@@ -308,6 +308,17 @@ static int reply_cra(vt_request *req, unsigned status, const cJSON *sets, int64_
     return vt_reply_json(req, status, view);
 }
 
+/* The reply to a failed write of a CRA stage: an unknown stage is 404, one
+ * already submitted 409, anything else as the error says. */
+static int reply_stage_failed(vt_request *req, const vt_error *err)
+{
+    if (strcmp(err->field, "/stage") != 0)
+        return vt_reply_from_error(req, err);
+    if (strstr(err->msg, "unknown"))
+        return vt_reply_error(req, 404, "not_found", "/stage", "%s", err->msg);
+    return vt_reply_error(req, 409, "stage_submitted", "/stage", "%s", err->msg);
+}
+
 static int put_write(vt_store *w, void *ctx, vt_error *err)
 {
     cra_job *j = ctx;
@@ -340,12 +351,8 @@ static int cra_put(vt_request *req)
     j.actor = req->who.name;
     vt_case_dispose(&c);
     error = vt_server_write(req->srv, put_write, &j, &err);
-    if (error < 0 && strcmp(err.field, "/stage") == 0 && strstr(err.msg, "unknown"))
-        return vt_reply_error(req, 404, "not_found", "/stage", "%s", err.msg);
-    if (error < 0 && strcmp(err.field, "/stage") == 0)
-        return vt_reply_error(req, 409, "stage_submitted", "/stage", "%s", err.msg);
     if (error < 0)
-        return vt_reply_from_error(req, &err);
+        return reply_stage_failed(req, &err);
     return reply_cra(req, 200, sets, j.case_id);
 }
 
@@ -384,12 +391,8 @@ static int cra_submit(vt_request *req)
     if (error < 0 && j.missing)
         return reply_missing(req, "incomplete", &err, j.missing);
     cJSON_Delete(j.missing);
-    if (error < 0 && strcmp(err.field, "/stage") == 0 && strstr(err.msg, "unknown"))
-        return vt_reply_error(req, 404, "not_found", "/stage", "%s", err.msg);
-    if (error < 0 && strcmp(err.field, "/stage") == 0)
-        return vt_reply_error(req, 409, "stage_submitted", "/stage", "%s", err.msg);
     if (error < 0)
-        return vt_reply_from_error(req, &err);
+        return reply_stage_failed(req, &err);
     return reply_cra(req, 201, sets, j.case_id);
 }
 
