@@ -62,6 +62,19 @@ bool vt_req_known_members(vt_request *req, const char *const *known)
     return true;
 }
 
+bool vt_req_id_param(vt_request *req, const char *what, unsigned all_orgs, int64_t *id,
+                     int64_t *scope)
+{
+    const char *s = req->param[0];
+
+    *scope = vt_req_scope(req, all_orgs);
+    if (vt_parse_i64(id, s, strlen(s)) < 0 || *id <= 0 || *scope < 0) {
+        vt_reply_error(req, 404, "not_found", NULL, "no %s '%s'", what, s);
+        return false;
+    }
+    return true;
+}
+
 bool vt_req_query_i64(vt_request *req, const char *name, int64_t min, int64_t max, unsigned status,
                       int64_t *out)
 {

@@ -37,6 +37,15 @@ int vt_reply_listed(vt_request *req, cJSON *body, int error, const vt_error *err
 bool vt_req_known_members(vt_request *req, const char *const *known);
 
 /**
+ * The first path parameter as a positive id into *id, and the caller's
+ * organisation scope (vt_req_scope with `all_orgs`) into *scope. False
+ * after replying 404 "no <what> '<param>'" when it is not such an id or
+ * the caller sees no organisation.
+ */
+bool vt_req_id_param(vt_request *req, const char *what, unsigned all_orgs, int64_t *id,
+                     int64_t *scope);
+
+/**
  * Query parameter `name` as a whole number from `min` to `max` into *out,
  * which keeps its value (the default) when the parameter is absent. False
  * after replying `status` {"error": {"code": "invalid", "field": name}}

@@ -26,20 +26,6 @@
 #define WORKERS (VT_ROLE_ADMIN | VT_ROLE_PSIRT_MANAGER | VT_ROLE_ANALYST)
 #define ALL_ORGS VT_ROLE_ADMIN
 
-/* Path parameter `i` as a positive id, and the caller's organisation scope;
- * false (404 sent) when it is not an id or the caller sees nothing. */
-static bool id_param(vt_request *req, size_t i, const char *what, int64_t *id, int64_t *scope)
-{
-    const char *s = req->param[i];
-
-    *scope = vt_req_scope(req, ALL_ORGS);
-    if (vt_parse_i64(id, s, strlen(s)) < 0 || *id <= 0 || *scope < 0) {
-        vt_reply_error(req, 404, "not_found", NULL, "no %s '%s'", what, s);
-        return false;
-    }
-    return true;
-}
-
 /* Member `key` of the body: absent NULL, a string its text; else 422 sent and false. */
 static bool body_str(vt_request *req, const char *key, const char **out)
 {
@@ -74,7 +60,7 @@ static int vex_list(vt_request *req)
     cJSON *arr, *body;
     int error;
 
-    if (!id_param(req, 0, "product", &id, &scope))
+    if (!vt_req_id_param(req, "product", ALL_ORGS, &id, &scope))
         return 0;
     body = vt_req_list_body("statements", &arr);
     if (!body)
@@ -111,7 +97,7 @@ static int vex_put(vt_request *req)
     int error;
 
     memset(&j, 0, sizeof(j));
-    if (!id_param(req, 0, "product", &j.in.product_id, &j.org))
+    if (!vt_req_id_param(req, "product", ALL_ORGS, &j.in.product_id, &j.org))
         return 0;
     if (!vt_req_known_members(req, known) ||
         !body_str(req, "status", &j.in.status) ||
@@ -146,7 +132,7 @@ static int vex_export(vt_request *req)
     int64_t id, scope;
     int error;
 
-    if (!id_param(req, 0, "product", &id, &scope))
+    if (!vt_req_id_param(req, "product", ALL_ORGS, &id, &scope))
         return 0;
     if (!format || strcmp(format, "cyclonedx") == 0)
         f = VT_VEX_CYCLONEDX;
@@ -332,7 +318,7 @@ static int assets_get(vt_request *req)
     int64_t id, scope;
     int error;
 
-    if (!id_param(req, 0, "asset", &id, &scope))
+    if (!vt_req_id_param(req, "asset", ALL_ORGS, &id, &scope))
         return 0;
     error = vt_asset_get(req->store, scope, id, &a, &err);
     if (error < 0)
@@ -353,7 +339,7 @@ static int assets_patch(vt_request *req)
     int error;
 
     memset(&j, 0, sizeof(j));
-    if (!id_param(req, 0, "asset", &j.id, &j.org))
+    if (!vt_req_id_param(req, "asset", ALL_ORGS, &j.id, &j.org))
         return 0;
     if (!vt_req_known_members(req, known) || !asset_body(req, &j.in) ||
         !asset_sbom(req, &j, &sbom_text))
@@ -379,7 +365,7 @@ static int assets_delete(vt_request *req)
     asset_job j;
 
     memset(&j, 0, sizeof(j));
-    if (!id_param(req, 0, "asset", &j.id, &j.org))
+    if (!vt_req_id_param(req, "asset", ALL_ORGS, &j.id, &j.org))
         return 0;
     j.is_delete = true;
     j.actor = req->who.name;
@@ -394,7 +380,7 @@ static int assets_findings(vt_request *req)
     cJSON *list = NULL, *body;
     int64_t id, scope;
 
-    if (!id_param(req, 0, "asset", &id, &scope))
+    if (!vt_req_id_param(req, "asset", ALL_ORGS, &id, &scope))
         return 0;
     if (vt_asset_findings(&list, req->store, scope, id, &err) < 0)
         return vt_reply_from_error(req, &err);
@@ -435,7 +421,7 @@ static int assets_case(vt_request *req)
     char location[96];
     int error;
 
-    if (!id_param(req, 0, "asset", &id, &scope))
+    if (!vt_req_id_param(req, "asset", ALL_ORGS, &id, &scope))
         return 0;
     /* The findings are computed here, on the read connection; the writer
      * only checks for an earlier case and opens this one. */

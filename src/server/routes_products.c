@@ -29,23 +29,6 @@
  * callers without one see none. */
 #define ALL_ORGS VT_ROLE_ADMIN
 
-/*
- * The product of path parameter 0 as an id, and the organisation the
- * caller may see it in (*scope, 0 for any); false (404 sent) when the
- * parameter is not an id or the caller sees no organisation's products.
- */
-static bool product_param(vt_request *req, int64_t *id, int64_t *scope)
-{
-    const char *s = req->param[0];
-
-    *scope = vt_req_scope(req, ALL_ORGS);
-    if (vt_parse_i64(id, s, strlen(s)) < 0 || *id <= 0 || *scope < 0) {
-        vt_reply_error(req, 404, "not_found", NULL, "no product '%s'", s);
-        return false;
-    }
-    return true;
-}
-
 /* ------------------------------------------------------------------------ */
 /* JSON of products and versions                                            */
 
@@ -287,7 +270,7 @@ static int products_patch(vt_request *req)
     int error;
 
     memset(&j, 0, sizeof(j));
-    if (!product_param(req, &j.id, &j.org))
+    if (!vt_req_id_param(req, "product", ALL_ORGS, &j.id, &j.org))
         return 0;
     if (!vt_req_known_members(req, known) ||
         !body_str(req, "name", &j.patch.name) || !body_str(req, "model", &j.patch.model) ||
@@ -315,7 +298,7 @@ static int products_get(vt_request *req)
     cJSON *body;
     int error;
 
-    if (!product_param(req, &id, &scope))
+    if (!vt_req_id_param(req, "product", ALL_ORGS, &id, &scope))
         return 0;
     error = vt_product_get(req->store, scope, id, &p, &err);
     if (error < 0)
@@ -359,7 +342,7 @@ static int versions_put(vt_request *req)
 
     memset(&j, 0, sizeof(j));
     j.version = req->param[1];
-    if (!product_param(req, &j.id, &j.org))
+    if (!vt_req_id_param(req, "product", ALL_ORGS, &j.id, &j.org))
         return 0;
     if (!vt_req_known_members(req, known) ||
         !body_str(req, "support_status", &j.in.support_status))
@@ -525,7 +508,7 @@ static int findings_get(vt_request *req)
     size_t i;
     int error;
 
-    if (!product_param(req, &id, &scope))
+    if (!vt_req_id_param(req, "product", ALL_ORGS, &id, &scope))
         return 0;
     error = vt_product_get(req->store, scope, id, &p, &err);
     if (error == 0)
@@ -596,7 +579,7 @@ static int finding_case(vt_request *req)
     char location[96];
     int error;
 
-    if (!product_param(req, &id, &scope))
+    if (!vt_req_id_param(req, "product", ALL_ORGS, &id, &scope))
         return 0;
     /* The body is optional: {"purl": ...} picks the component when the
      * advisory affects several. */
