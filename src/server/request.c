@@ -18,6 +18,20 @@ int vt_reply_oom(vt_request *req)
     return vt_reply_error(req, 500, "internal", NULL, "out of memory");
 }
 
+int vt_reply_case_created(vt_request *req, const char *ref)
+{
+    cJSON *body = cJSON_CreateObject();
+    char location[96];
+
+    if (!body || vt_json_add_str(body, "case", ref) < 0) {
+        cJSON_Delete(body);
+        return vt_reply_oom(req);
+    }
+    snprintf(location, sizeof(location), "/api/v1/cases/%s", ref);
+    vt_reply_header(req, "Location", location);
+    return vt_reply_json(req, 201, body);
+}
+
 cJSON *vt_req_list_body(const char *key, cJSON **arr)
 {
     cJSON *o = cJSON_CreateObject();

@@ -19,6 +19,9 @@
 /** Reply 500 "internal", "out of memory". Returns 0. */
 int vt_reply_oom(vt_request *req);
 
+/** Reply 201 {"case": ref} with the case's Location header. Returns 0. */
+int vt_reply_case_created(vt_request *req, const char *ref);
+
 /** A new object {key: []} with *arr its array; NULL (both) when out of memory. */
 cJSON *vt_req_list_body(const char *key, cJSON **arr);
 

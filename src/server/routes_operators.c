@@ -416,9 +416,7 @@ static int assets_case(vt_request *req)
     vt_error err = VT_ERROR_INIT;
     vt_asset_case_draft d;
     case_job j;
-    cJSON *body;
     int64_t id, scope;
-    char location[96];
     int error;
 
     if (!vt_req_id_param(req, "asset", ALL_ORGS, &id, &scope))
@@ -439,14 +437,7 @@ static int assets_case(vt_request *req)
                               "case %s was already opened from this finding", j.existing);
     if (error < 0)
         return vt_reply_from_error(req, &err);
-    body = cJSON_CreateObject();
-    if (!body || vt_json_add_str(body, "case", j.ref) < 0) {
-        cJSON_Delete(body);
-        return vt_reply_oom(req);
-    }
-    snprintf(location, sizeof(location), "/api/v1/cases/%s", j.ref);
-    vt_reply_header(req, "Location", location);
-    return vt_reply_json(req, 201, body);
+    return vt_reply_case_created(req, j.ref);
 }
 
 const vt_route vt_routes_operators[] = {
