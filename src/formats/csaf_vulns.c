@@ -182,6 +182,28 @@ static int add_product_status(cJSON *v, const vt__csaf_products *p)
     return error;
 }
 
+/* Add "product_ids": [id] to `o` and append `o` to `list`. `error` is what
+ * building `o` so far returned: when it is not 0, `o` is only freed. Takes
+ * `o` on every path. Returns 0 or the error. */
+static int add_for_product(cJSON *list, cJSON *o, int error, const char *id)
+{
+    cJSON *ids = error ? NULL : cJSON_CreateArray();
+
+    if (!error && !ids)
+        error = VT_ENOMEM;
+    if (!error)
+        error = vt_json_add_str(ids, NULL, id);
+    if (!error) {
+        error = vt_json_add_take(o, "product_ids", ids);
+        ids = NULL;
+    }
+    cJSON_Delete(ids);
+    if (!error)
+        return vt_json_add_take(list, NULL, o);
+    cJSON_Delete(o);
+    return error;
+}
+
 /* known_not_affected: one flag per product (by its label) and its impact
    statement as a threat of category impact. */
 static int add_flags_threats(cJSON *v, const vt__csaf_products *p)
@@ -192,46 +214,21 @@ static int add_flags_threats(cJSON *v, const vt__csaf_products *p)
 
     for (i = 0; !error && i < p->n; i++) {
         const vt__csaf_pv *e = &p->pv[i];
-        cJSON *o, *ids;
+        cJSON *o;
+
         if (strcmp(e->status, "known_not_affected") != 0)
             continue;
         if (e->flag) {
             o = cJSON_CreateObject();
-            ids = cJSON_CreateArray();
-            error = o && ids ? 0 : VT_ENOMEM;
-            if (!error)
-                error = vt_json_add_str(o, "label", e->flag);
-            if (!error)
-                error = vt_json_add_str(ids, NULL, e->id);
-            if (!error) {
-                error = vt_json_add_take(o, "product_ids", ids);
-                ids = NULL;
-            }
-            cJSON_Delete(ids);
-            if (!error)
-                error = vt_json_add_take(flags, NULL, o);
-            else
-                cJSON_Delete(o);
+            error = o ? vt_json_add_str(o, "label", e->flag) : VT_ENOMEM;
+            error = add_for_product(flags, o, error, e->id);
         }
         if (!error && (e->impact || !e->flag)) {
             o = cJSON_CreateObject();
-            ids = cJSON_CreateArray();
-            error = o && ids ? 0 : VT_ENOMEM;
-            if (!error)
-                error = vt_json_add_str(o, "category", "impact");
+            error = o ? vt_json_add_str(o, "category", "impact") : VT_ENOMEM;
             if (!error)
                 error = vt_json_add_str(o, "details", e->impact ? e->impact : "Not affected.");
-            if (!error)
-                error = vt_json_add_str(ids, NULL, e->id);
-            if (!error) {
-                error = vt_json_add_take(o, "product_ids", ids);
-                ids = NULL;
-            }
-            cJSON_Delete(ids);
-            if (!error)
-                error = vt_json_add_take(threats, NULL, o);
-            else
-                cJSON_Delete(o);
+            error = add_for_product(threats, o, error, e->id);
         }
     }
     if (!error && cJSON_GetArraySize(flags) > 0) {
